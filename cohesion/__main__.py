@@ -1,0 +1,3 @@
+from cohesion.cli import main
+
+raise SystemExit(main())

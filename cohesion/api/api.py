@@ -1,0 +1,35 @@
+"""The versioned JSON API at /api/v1/.
+
+Versioning policy: within v1, fields and endpoints are only ever added. A change
+that removes or changes the meaning of a field starts /api/v2/, and v1 keeps
+working for at least 12 months after v2 is published.
+
+The API uses the same access helpers and actions as the pages: the session
+cookie signs a person in, and CSRF protects every unsafe request.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from cohesion.accounts.api import router as accounts_router
+from cohesion.areas.api import router as areas_router
+
+api = NinjaAPI(
+    title="Cohesion API",
+    version="1.0.0",
+    description=(
+        "Read and change Cohesion's records with the same permissions as the web pages. "
+        "Geography is public; everything else needs a signed-in session."
+    ),
+    urls_namespace="api-1.0.0",
+)
+api.add_router("/areas/", areas_router)
+api.add_router("/", accounts_router)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Same body for "missing" and "not yours": nothing to learn from probing.
+    return api.create_response(request, {"detail": "Not found"}, status=404)

@@ -1,0 +1,14 @@
+"""Demo data for areas: the real geography (nothing synthetic)."""
+
+from __future__ import annotations
+
+from cohesion.areas.bundled import load_bundled_geography
+from cohesion.areas.models import Area, AreaLevel
+from cohesion.demo.registry import DemoContext, demo_loader
+
+
+@demo_loader(order=0, name="Geography (real ONS open data)")
+def load_geography(context: DemoContext) -> list[str]:
+    if Area.objects.filter(level=AreaLevel.WARD).count() >= 46:
+        return ["already loaded"]
+    return load_bundled_geography(by=None)

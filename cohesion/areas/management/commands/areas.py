@@ -1,0 +1,126 @@
+"""`cohesion areas …`: load and query geography."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cohesion.areas import actions
+from cohesion.areas.bundled import load_bundled_geography
+from cohesion.areas.geo import locate_point
+from cohesion.areas.importers import LOOKUPS, AreaImportError
+from cohesion.areas.models import Area, AreaLevel
+from cohesion.audit.context import AuditContext, set_context
+
+
+class Command(BaseCommand):
+    help = "Load and look up areas: councils, wards, MSOAs and LSOAs."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+        imp = sub.add_parser(
+            "import",
+            help="Import a boundary file (GeoJSON, WGS84) for one level and generation",
+            description=(
+                "Import areas from an ONS boundary file in GeoJSON (WGS84). Councils first, "
+                "then wards and small areas. Property names such as WD24CD/WD24NM and "
+                "LAD24CD are found automatically; name them if your file differs. "
+                "Nothing is changed if any feature has a problem."
+            ),
+        )
+        imp.add_argument("--boundaries", required=True, type=Path, metavar="FILE.geojson")
+        imp.add_argument("--level", required=True, choices=[level.value for level in AreaLevel])
+        imp.add_argument("--generation", required=True, type=int, help="Boundary year, e.g. 2024")
+        imp.add_argument("--code-property", help="Property holding the GSS code")
+        imp.add_argument("--name-property", help="Property holding the name")
+        imp.add_argument("--council-property", help="Property holding the council (LAD) code")
+        imp.add_argument("--parent-property", help="Property holding a parent area's code")
+
+        look = sub.add_parser(
+            "import-lookup",
+            help="Import an ONS lookup CSV between loaded areas",
+            description=(
+                "Link loaded areas with an ONS lookup: lsoa21-ward (best-fit LSOA 2021 to ward) "
+                "or lsoa11-lsoa21 (LSOA 2011 to 2021 with change codes)."
+            ),
+        )
+        look.add_argument("--lookup", required=True, type=Path, metavar="FILE.csv")
+        look.add_argument("--kind", required=True, choices=sorted(LOOKUPS))
+        look.add_argument("--ward-generation", type=int, help="Ward boundary year (lsoa21-ward)")
+        look.add_argument(
+            "--skip-missing",
+            action="store_true",
+            help="Skip rows whose areas are not loaded (for national lookup files)",
+        )
+
+        sub.add_parser(
+            "load-bundled",
+            help="Load the real Derby and Sheffield geography that ships with Cohesion",
+        )
+
+        locate = sub.add_parser("locate", help="Show the LSOA, ward and council at a point")
+        locate.add_argument("lat", type=float)
+        locate.add_argument("lon", type=float)
+
+        lst = sub.add_parser("list", help="List councils, or the areas of one council")
+        lst.add_argument("council", nargs="?", help="Council GSS code, e.g. E06000015")
+        lst.add_argument("--level", choices=[level.value for level in AreaLevel], default="ward")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        set_context(AuditContext(channel="cli"))
+        handler = getattr(self, "handle_" + options["action"].replace("-", "_"))
+        try:
+            handler(options)
+        except AreaImportError as exc:
+            raise CommandError(str(exc)) from None
+
+    def handle_import(self, options: dict[str, Any]) -> None:
+        summary = actions.import_area_boundaries(
+            by=None,
+            path=options["boundaries"],
+            level=AreaLevel(options["level"]),
+            generation=options["generation"],
+            code_property=options["code_property"],
+            name_property=options["name_property"],
+            council_property=options["council_property"],
+            parent_property=options["parent_property"],
+        )
+        self.stdout.write(self.style.SUCCESS(f"{options['boundaries']}: {summary}"))
+
+    def handle_import_lookup(self, options: dict[str, Any]) -> None:
+        summary = actions.import_area_lookup(
+            by=None,
+            path=options["lookup"],
+            lookup=options["kind"],
+            to_generation=options["ward_generation"],
+            skip_missing=options["skip_missing"],
+        )
+        self.stdout.write(self.style.SUCCESS(f"{options['lookup']}: {summary}"))
+
+    def handle_load_bundled(self, options: dict[str, Any]) -> None:
+        for line in load_bundled_geography(by=None):
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS("Derby and Sheffield geography loaded."))
+
+    def handle_locate(self, options: dict[str, Any]) -> None:
+        found = locate_point(options["lat"], options["lon"])
+        for label, area in (("LSOA", found.lsoa), ("Ward", found.ward), ("Council", found.council)):
+            self.stdout.write(f"{label:8} {area.code + '  ' + area.name if area else '(none loaded here)'}")
+
+    def handle_list(self, options: dict[str, Any]) -> None:
+        if not options["council"]:
+            for council in Area.objects.councils().order_by("name"):
+                self.stdout.write(f"{council.code}  {council.name}")
+            return
+        areas = Area.objects.filter(
+            council__code=options["council"].upper(), level=options["level"]
+        ).order_by("name", "generation")
+        if not areas.exists():
+            raise CommandError(f"No {options['level']} areas loaded for {options['council']}")
+        for area in areas:
+            self.stdout.write(f"{area.code}  {area.generation}  {area.name}")
+
+

@@ -1,0 +1,78 @@
+"""The audit trail: who did what, to which record, when and from where.
+
+Deliberately free of foreign keys: deleting a person or a record must neither
+cascade into nor be blocked by its history. Rows are never updated or deleted
+through the ORM, and the database refuses UPDATE (and, on PostgreSQL, DELETE)
+with triggers added in migration 0002.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.db import models
+from django.utils import timezone
+
+
+class AuditAction(models.TextChoices):
+    # Sign-in and accounts
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    LOGOUT = "logout", "Signed out"
+    LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+    USER_CREATED = "user_created", "Account created"
+    USER_UPDATED = "user_updated", "Account changed"
+    ORGANISATION_CREATED = "organisation_created", "Organisation created"
+    # Views of personal data
+    PERSONAL_DATA_VIEWED = "personal_data_viewed", "Personal data viewed"
+    AUDIT_SEARCHED = "audit_searched", "Audit trail searched"
+    # Geography
+    AREAS_IMPORTED = "areas_imported", "Areas imported"
+    LOOKUP_IMPORTED = "lookup_imported", "Area lookup imported"
+    # Demo data
+    DEMO_LOADED = "demo_loaded", "Demo data loaded"
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise TypeError("The audit trail is append-only")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise TypeError("The audit trail is append-only")
+
+
+class AuditEvent(models.Model):
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=40, choices=AuditAction.choices, db_index=True)
+    # The actor, copied as text (not a foreign key); "system" for commands and tasks.
+    actor_id = models.CharField(max_length=40, blank=True, db_index=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_organisation_id = models.CharField(max_length=40, blank=True, db_index=True)
+    actor_organisation_name = models.CharField(max_length=200, blank=True)
+    # The object acted on or viewed.
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=300, blank=True)
+    # Where from: an address for web requests, "cli" for the command line.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    channel = models.CharField(max_length=10, default="web")
+    request_path = models.CharField(max_length=500, blank=True)
+    # What changed (old/new values) or what was looked at; never secrets.
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("The audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("The audit trail is append-only")

@@ -1,0 +1,63 @@
+"""The `cohesion` console command: one entry point for users and operators.
+
+`cohesion GROUP ACTION …` runs the Django management command of that name, so
+every subcommand also works as `python manage.py GROUP ACTION …`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+GROUPS: list[tuple[str, str, list[str]]] = [
+    # (name, what it is for, how it maps to manage.py)
+    ("areas", "Load boundaries and lookups; find the ward at a point", ["areas"]),
+    ("users", "Add organisations and accounts; list who has access", ["users"]),
+    ("demo", "Load the labelled synthetic demo dataset on real geography", ["demo"]),
+    ("migrate", "Create or update the database tables", ["migrate"]),
+    ("serve", "Serve the site (default http://127.0.0.1:8000)", ["runserver"]),
+    ("worker", "Run background tasks (the Django tasks database worker)", ["db_worker"]),
+    ("check", "Check the configuration for problems (add --deploy for production)", ["check"]),
+    ("manage", "Any other Django management command", []),
+]
+
+USAGE = """usage: cohesion COMMAND [ACTION] [OPTIONS]
+
+Cohesion: run a community cohesion and integration strategy.
+
+commands:
+{commands}
+
+Run `cohesion COMMAND --help` for a command's actions and options.
+Settings come from environment variables; see .env.example.
+"""
+
+
+def usage() -> str:
+    width = max(len(name) for name, _, _ in GROUPS)
+    commands = "\n".join(f"  {name:<{width}}  {text}" for name, text, _ in GROUPS)
+    return USAGE.format(commands=commands)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        print(usage())
+        return 0
+    group, rest = args[0], args[1:]
+    mapping = {name: target for name, _, target in GROUPS}
+    if group not in mapping:
+        print(f"cohesion: unknown command {group!r}\n", file=sys.stderr)
+        print(usage(), file=sys.stderr)
+        return 2
+    if group == "serve" and not any(not a.startswith("-") for a in rest):
+        rest = [*rest, "127.0.0.1:8000"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cohesion.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["cohesion", *mapping[group], *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

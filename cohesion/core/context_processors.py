@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from cohesion.core.middleware import GOVUK_BODY_SCRIPT
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """Values every page template needs: service name, demo banner, navigation."""
+    return {
+        "SERVICE_NAME": settings.SERVICE_NAME,
+        "SERVICE_OWNER": settings.SERVICE_OWNER,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        "SHOW_DEMO_BANNER": settings.SHOW_DEMO_BANNER,
+        "GOVUK_BODY_SCRIPT": GOVUK_BODY_SCRIPT,
+        "navigation": _navigation(request),
+        "MAP_TILE_URL": settings.MAP_TILE_URL,
+    }
+
+
+def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    from django.urls import reverse
+
+    from cohesion.accounts.permissions import Permission, has_permission
+
+    items = []
+    if request.user.is_authenticated:
+        items.append(("Dashboard", reverse("dashboard")))
+    items.append(("Areas", reverse("area-list")))
+    if request.user.is_authenticated:
+        items.append(("Organisations", reverse("organisation-list")))
+        if has_permission(request.user, Permission.AUDIT_VIEW):  # type: ignore[arg-type]
+            items.append(("Audit trail", reverse("audit-search")))
+    else:
+        items.append(("Sign in", reverse("login")))
+    path = request.path
+    return [
+        {"label": label, "url": url, "active": bool(url) and url != "/" and path.startswith(url)}
+        for label, url in items
+        if url
+    ]

@@ -1,0 +1,272 @@
+"""Cohesion's only settings module, driven by the environment.
+
+`COHESION_ENV` selects a mode:
+
+- ``production`` (the default): every secret must be given; cookies are secure.
+- ``demo``: what `make demo` runs; a fixed, public secret and plain-HTTP cookies
+  on 127.0.0.1, with a banner saying the data are synthetic.
+- ``development``: like demo, with DEBUG on.
+- ``test``: what the test suite runs; a fast password hasher.
+
+Every variable is listed, with its default, in `.env.example`. Never import this
+module directly: use ``from django.conf import settings``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+
+from cohesion.lib.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_required,
+    env_str,
+)
+
+# Lets generic Django classes (QuerySet[Model], Form views) take type parameters at run time.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+COHESION_ENV = env_choice(
+    "COHESION_ENV", "production", ("production", "demo", "development", "test")
+)
+IS_PRODUCTION = COHESION_ENV == "production"
+IS_DEMO = COHESION_ENV == "demo"
+IS_TEST = COHESION_ENV == "test"
+# Shown as a banner on every page, so no one mistakes demo records for real ones.
+SHOW_DEMO_BANNER = env_bool("COHESION_DEMO_BANNER", IS_DEMO or COHESION_ENV == "development")
+
+if IS_PRODUCTION:
+    SECRET_KEY = env_required(
+        "SECRET_KEY",
+        hint="Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'.",
+    )
+else:
+    # Public on purpose: demo, development and test data are never real.
+    SECRET_KEY = env_str("SECRET_KEY", f"insecure-{COHESION_ENV}-key-do-not-use-in-production")
+
+# Keyed pseudonyms (e.g. repeat-victim keys) use a key separate from SECRET_KEY, so
+# rotating session signing never breaks the linkage of records.
+if IS_PRODUCTION:
+    PSEUDONYM_KEY = env_required(
+        "COHESION_PSEUDONYM_KEY",
+        hint="A long random value, kept apart from SECRET_KEY and never rotated casually.",
+    )
+else:
+    PSEUDONYM_KEY = env_str("COHESION_PSEUDONYM_KEY", f"insecure-{COHESION_ENV}-pseudonym-key")
+
+DEBUG = env_bool("DEBUG", COHESION_ENV == "development")
+
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS",
+    [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"],
+)
+if IS_PRODUCTION and not ALLOWED_HOSTS:
+    env_required("ALLOWED_HOSTS", hint="Comma-separated host names this site answers to.")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    # Lets project templates override Django's widget templates (GOV.UK markup).
+    "django.forms",
+    "axes",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    # Cohesion's domain apps, one per domain.
+    "cohesion.core",
+    "cohesion.audit",
+    "cohesion.areas",
+    "cohesion.accounts",
+    "cohesion.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "cohesion.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cohesion.audit.middleware.AuditContextMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "cohesion.urls"
+WSGI_APPLICATION = "cohesion.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "cohesion.core.context_processors.site",
+            ],
+        },
+    },
+]
+# Forms render GOV.UK Design System markup through Cohesion's own field templates.
+FORM_RENDERER = "cohesion.core.forms.GovUKFormRenderer"
+
+# --- Database -------------------------------------------------------------------
+# SQLite by default so a fresh checkout runs with nothing else installed;
+# DATABASE_URL=postgres://... switches to PostgreSQL (production).
+DEFAULT_SQLITE = BASE_DIR / "var" / "cohesion.sqlite3"
+if "DATABASE_URL" not in os.environ:
+    DEFAULT_SQLITE.parent.mkdir(exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL: readers and writers do not block each other. busy_timeout: wait for a lock
+    # instead of failing at once. IMMEDIATE: take the write lock at BEGIN, so two
+    # writers cannot deadlock upgrading from a read lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; "
+            "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and security ----------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "home"
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out user before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if IS_TEST:
+    # Argon2 is slow by design; the suite creates hundreds of users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Lock-out: 5 failures for a username from one address locks it for 15 minutes.
+AXES_FAILURE_LIMIT = env_int("COHESION_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("COHESION_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Django's own proxy handling decides REMOTE_ADDR; axes must not trust X-Forwarded-For.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+SECURE_COOKIES = env_bool("COHESION_SECURE_COOKIES", IS_PRODUCTION)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("COHESION_SESSION_HOURS", 8) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_SSL_REDIRECT = env_bool("COHESION_SSL_REDIRECT", IS_PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("COHESION_HSTS_SECONDS", 31536000 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
+if env_bool("COHESION_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Internationalisation -----------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------
+# Compiled CSS and vendored JavaScript live in cohesion/static (built by `make assets`).
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if IS_TEST or DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Serve straight from the finders in demo/test so `collectstatic` is not a prerequisite.
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = IS_TEST or DEBUG
+
+# --- Background work (Django tasks API) -------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Maps ---------------------------------------------------------------------------
+# Map tiles come from outside the site; with no URL set, maps draw the boundaries alone.
+MAP_TILE_URL = env_str("COHESION_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("COHESION_MAP_TILE_ATTRIBUTION", "")
+
+# --- Site identity ----------------------------------------------------------------------
+SERVICE_NAME = "Cohesion"
+SERVICE_OWNER = env_str("COHESION_SERVICE_OWNER", "Your council")
+CONTACT_EMAIL = env_str("COHESION_CONTACT_EMAIL", "cohesion@example.org")
+
+# --- Logging --------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Axes logs every failed log-in with the username at WARNING; our audit log has them.
+        "axes": {"level": "ERROR"},
+    },
+}
