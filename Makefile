@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test install install-dev assets browser serve lint typecheck check lock clean help
+.PHONY: demo test install install-dev assets browser serve lint check lock clean help bench
 
 help:
 	@echo "make demo   install, create the embedded database, load demo data, serve on http://127.0.0.1:$(PORT)"
@@ -87,3 +87,7 @@ lock: install-dev
 
 clean:
 	rm -rf $(VENV) node_modules var cohesion/static/cohesion/cohesion.css cohesion/static/cohesion/govuk cohesion/static/cohesion/leaflet cohesion/static/cohesion/govuk-frontend.min.js
+
+## Benchmarks print figures; they never fail on timings.
+bench: install-dev
+	COHESION_ENV=test $(BIN)/python benchmarks/geography.py

@@ -17,6 +17,7 @@ GROUPS: list[tuple[str, str, list[str]]] = [
     ("migrate", "Create or update the database tables", ["migrate"]),
     ("serve", "Serve the site (default http://127.0.0.1:8000)", ["runserver"]),
     ("worker", "Run background tasks (the Django tasks database worker)", ["db_worker"]),
+    ("housekeeping", "Delete expired sessions and stale sign-in failures", ["housekeeping"]),
     ("check", "Check the configuration for problems (add --deploy for production)", ["check"]),
     ("manage", "Any other Django management command", []),
 ]

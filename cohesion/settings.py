@@ -18,7 +18,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-import django_stubs_ext
 
 from cohesion.lib.env import (
     env_bool,
@@ -28,9 +27,6 @@ from cohesion.lib.env import (
     env_required,
     env_str,
 )
-
-# Lets generic Django classes (QuerySet[Model], Form views) take type parameters at run time.
-django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -52,16 +48,6 @@ if IS_PRODUCTION:
 else:
     # Public on purpose: demo, development and test data are never real.
     SECRET_KEY = env_str("SECRET_KEY", f"insecure-{COHESION_ENV}-key-do-not-use-in-production")
-
-# Keyed pseudonyms (e.g. repeat-victim keys) use a key separate from SECRET_KEY, so
-# rotating session signing never breaks the linkage of records.
-if IS_PRODUCTION:
-    PSEUDONYM_KEY = env_required(
-        "COHESION_PSEUDONYM_KEY",
-        hint="A long random value, kept apart from SECRET_KEY and never rotated casually.",
-    )
-else:
-    PSEUDONYM_KEY = env_str("COHESION_PSEUDONYM_KEY", f"insecure-{COHESION_ENV}-pseudonym-key")
 
 DEBUG = env_bool("DEBUG", COHESION_ENV == "development")
 
@@ -96,6 +82,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cohesion.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cohesion.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -193,7 +180,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Django's own proxy handling decides REMOTE_ADDR; axes must not trust X-Forwarded-For.
+# Cohesion's audit trail records sign-ins; a second, ungoverned log of them is not wanted.
+AXES_DISABLE_ACCESS_LOG = True
+# REMOTE_ADDR is the client's address: TrustedProxyMiddleware sets it from the proxy's
+# X-Forwarded-For when COHESION_BEHIND_PROXY is on, so nothing else may trust that header.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 SECURE_COOKIES = env_bool("COHESION_SECURE_COOKIES", IS_PRODUCTION)
@@ -207,7 +197,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_SSL_REDIRECT = env_bool("COHESION_SSL_REDIRECT", IS_PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("COHESION_HSTS_SECONDS", 31536000 if IS_PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
-if env_bool("COHESION_BEHIND_PROXY", False):
+# Behind exactly one reverse proxy (which must overwrite X-Forwarded-For and -Proto),
+# take the client's address and scheme from it; otherwise never trust those headers.
+BEHIND_PROXY = env_bool("COHESION_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -226,13 +219,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+if not IS_PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns if it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if IS_TEST or DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # Hashed, compressed names need `collectstatic`; only production runs it.
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
@@ -255,7 +251,9 @@ MAP_TILE_ATTRIBUTION = env_str("COHESION_MAP_TILE_ATTRIBUTION", "")
 
 # --- Site identity ----------------------------------------------------------------------
 SERVICE_NAME = "Cohesion"
-SERVICE_OWNER = env_str("COHESION_SERVICE_OWNER", "Your council")
+SERVICE_OWNER = env_str(
+    "COHESION_SERVICE_OWNER", "Derby and Sheffield demo partnership" if IS_DEMO else "Your council"
+)
 CONTACT_EMAIL = env_str("COHESION_CONTACT_EMAIL", "cohesion@example.org")
 
 # --- Logging --------------------------------------------------------------------------

@@ -38,7 +38,9 @@ def geography(db):
     """The bundled geography; reloaded if a transactional test flushed it."""
     if not _geography_loaded():
         load_bundled_geography()
-    return {a.code: a for a in Area.objects.filter(level=AreaLevel.LAD, code__in=[DERBY, SHEFFIELD])}
+    return {
+        a.code: a for a in Area.objects.filter(level=AreaLevel.LAD, code__in=[DERBY, SHEFFIELD])
+    }
 
 
 @pytest.fixture

@@ -36,9 +36,7 @@ def get_organisation_for_user(viewer: User, organisation_uuid: str | uuid.UUID) 
 
 def get_person_for_user(viewer: User, person_uuid: str | uuid.UUID) -> User:
     """A person's account, for themselves or for someone in their organisation allowed to see people."""
-    person = (
-        User.objects.select_related("organisation").filter(uuid=_as_uuid(person_uuid)).first()
-    )
+    person = User.objects.select_related("organisation").filter(uuid=_as_uuid(person_uuid)).first()
     if person is None:
         raise Http404
     if person.pk == viewer.pk or viewer.is_superuser:

@@ -1,6 +1,5 @@
 """/api/v1/me and /api/v1/organisations/: accounts over the same access helpers as the pages."""
 
-
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth

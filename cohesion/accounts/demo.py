@@ -39,18 +39,68 @@ ORGANISATIONS: list[tuple[str, OrganisationType, tuple[str, ...]]] = [
 
 # username, organisation, role, first name, last name, job title, ward names covered
 ACCOUNTS: list[tuple[str, str, Role, str, str, str, tuple[str, ...]]] = [
-    ("demo-admin", "Derby City Council", Role.ADMINISTRATOR, "Ada", "Admin (demo)", "Systems administrator", ()),
-    ("demo-officer", "Derby City Council", Role.COHESION_OFFICER, "Olu", "Officer (demo)", "Cohesion and integration officer", ()),
-    ("demo-analyst", "Derby City Council", Role.ANALYST, "Anika", "Analyst (demo)", "Community safety analyst", ()),
-    ("demo-partner", "Derbyshire Constabulary", Role.PARTNER_OFFICER, "Pat", "Partner (demo)", "Neighbourhood sergeant", ("Normanton", "Arboretum")),
-    ("demo-viewer", "Derby City Council", Role.VIEWER, "Vic", "Viewer (demo)", "Scrutiny committee member", ()),
-    ("demo-sheffield", "Sheffield City Council", Role.COHESION_OFFICER, "Sam", "Sheffield (demo)", "Community cohesion lead", ()),
+    (
+        "demo-admin",
+        "Derby City Council",
+        Role.ADMINISTRATOR,
+        "Ada",
+        "Admin (demo)",
+        "Systems administrator",
+        (),
+    ),
+    (
+        "demo-officer",
+        "Derby City Council",
+        Role.COHESION_OFFICER,
+        "Olu",
+        "Officer (demo)",
+        "Cohesion and integration officer",
+        (),
+    ),
+    (
+        "demo-analyst",
+        "Derby City Council",
+        Role.ANALYST,
+        "Anika",
+        "Analyst (demo)",
+        "Community safety analyst",
+        (),
+    ),
+    (
+        "demo-partner",
+        "Derbyshire Constabulary",
+        Role.PARTNER_OFFICER,
+        "Pat",
+        "Partner (demo)",
+        "Neighbourhood sergeant",
+        ("Normanton", "Arboretum"),
+    ),
+    (
+        "demo-viewer",
+        "Derby City Council",
+        Role.VIEWER,
+        "Vic",
+        "Viewer (demo)",
+        "Scrutiny committee member",
+        (),
+    ),
+    (
+        "demo-sheffield",
+        "Sheffield City Council",
+        Role.COHESION_OFFICER,
+        "Sam",
+        "Sheffield (demo)",
+        "Community cohesion lead",
+        (),
+    ),
 ]
 
 
 @demo_loader(order=10, name="Organisations and demo accounts")
 def load_accounts(context: DemoContext) -> list[str]:
-    councils = {a.code: a for a in Area.objects.filter(level=AreaLevel.LAD, code__in=[DERBY, SHEFFIELD])}
+    councils = {
+        a.code: a for a in Area.objects.filter(level=AreaLevel.LAD, code__in=[DERBY, SHEFFIELD])
+    }
     made_orgs = 0
     for name, org_type, codes in ORGANISATIONS:
         organisation = Organisation.objects.filter(name=name).first()

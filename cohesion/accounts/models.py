@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
@@ -75,8 +75,6 @@ class User(AbstractUser):
     is_synthetic = models.BooleanField(
         default=False, help_text="Created by the demo loader; not a real person."
     )
-
-    objects = UserManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

@@ -28,9 +28,13 @@ def import_area_boundaries(
     name_property: str | None = None,
     council_property: str | None = None,
     parent_property: str | None = None,
+    council: str | None = None,
     source: str = "",
 ) -> ImportSummary:
-    """Import a boundary file (all or nothing) and audit it."""
+    """Import a boundary file (all or nothing) and audit it.
+
+    `council` keeps only that council's areas from a national file.
+    """
     summary = importers.import_boundaries(
         path,
         level=level,
@@ -39,6 +43,7 @@ def import_area_boundaries(
         name_property=name_property,
         council_property=council_property,
         parent_property=parent_property,
+        council=council,
         source=source,
     )
     record(
@@ -50,6 +55,7 @@ def import_area_boundaries(
             "generation": generation,
             "created": summary.created,
             "updated": summary.updated,
+            "skipped": summary.skipped,
         },
     )
     return summary

@@ -3,7 +3,6 @@
 No `from __future__ import annotations` here: django-ninja reads the annotations at run time.
 """
 
-
 from typing import Any
 
 from django.db.models import QuerySet

@@ -9,6 +9,7 @@ real code path.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ from shapely.geometry import mapping, shape
 from cohesion.areas import actions
 from cohesion.areas.geo import frame
 from cohesion.areas.models import Area, AreaLevel
+from cohesion.audit.log import record
+from cohesion.audit.models import AuditAction
 
 if TYPE_CHECKING:
     from cohesion.accounts.models import User
@@ -57,7 +60,10 @@ def _load_msoas(*, source: Path) -> int:
         )
         created += made
         members = Area.objects.filter(
-            level=AreaLevel.LSOA, generation=2021, council=council, name__regex=rf"^{msoa.name}[A-Z]$"
+            level=AreaLevel.LSOA,
+            generation=2021,
+            council=council,
+            name__regex=rf"^{re.escape(msoa.name)}[A-Z]$",
         )
         geometries = [shape(g) for g in members.values_list("geometry", flat=True) if g]
         members.update(parent=msoa)
@@ -94,7 +100,13 @@ def load_bundled_geography(*, by: User | None = None) -> list[str]:
     boundaries("wards_derby_sheffield.geojson", AreaLevel.WARD, 2024)
     boundaries("lsoa21_derby_sheffield.geojson", AreaLevel.LSOA, 2021, council_property="lad_code")
     boundaries("lsoa11_derby_sheffield.geojson", AreaLevel.LSOA, 2011, council_property="lad_code")
-    msoas = _load_msoas(source=OPEN_DATA / "census2021" / "english_proficiency_msoa21.csv")
+    msoa_source = OPEN_DATA / "census2021" / "english_proficiency_msoa21.csv"
+    msoas = _load_msoas(source=msoa_source)
+    record(
+        action=AuditAction.AREAS_IMPORTED,
+        by=by,
+        detail={"file": msoa_source.name, "level": "msoa", "generation": 2021, "created": msoas},
+    )
     steps.append(f"Middle layer super output area 2021: {msoas} created")
     lookup("lsoa21_to_ward24_lad24.csv", "lsoa21-ward")
     lookup("lsoa11_to_lsoa21.csv", "lsoa11-lsoa21")

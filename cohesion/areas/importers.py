@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import shapely
 from django.db import transaction
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from cohesion.areas.geo import GeometryProblem, frame, geometry_from_geojson
 from cohesion.areas.models import Area, AreaLevel, AreaLink, AreaLinkKind
@@ -119,6 +122,29 @@ class _Feature:
     framing: dict[str, float]
 
 
+def _unreadable(exc: OSError) -> str:
+    return f"the file cannot be read ({exc.strerror or exc})"
+
+
+class _CouncilLocator:
+    """Finds the loaded council holding an area, for files that do not name it."""
+
+    def __init__(self) -> None:
+        latest: dict[str, Area] = {}
+        for area in Area.objects.filter(level=AreaLevel.LAD, min_lon__isnull=False).order_by(
+            "generation"
+        ):
+            latest[area.code] = area
+        self.codes = list(latest)
+        self.tree = shapely.STRtree([shape(a.geometry) for a in latest.values()])
+
+    def code_at(self, geom: BaseGeometry) -> str:
+        inside = geom.representative_point()
+        for i in self.tree.query(inside, predicate="intersects"):
+            return self.codes[int(i)]
+        return ""
+
+
 def _load_json(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -126,6 +152,8 @@ def _load_json(path: Path) -> Any:
         raise AreaImportError(str(path), ["the file does not exist"]) from None
     except UnicodeDecodeError:
         raise AreaImportError(str(path), ["the file is not UTF-8 text"]) from None
+    except OSError as exc:  # a folder, or a file we may not read
+        raise AreaImportError(str(path), [_unreadable(exc)]) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -143,6 +171,7 @@ def import_boundaries(
     name_property: str | None = None,
     council_property: str | None = None,
     parent_property: str | None = None,
+    council: str | None = None,
     source: str = "",
 ) -> ImportSummary:
     """Import a GeoJSON FeatureCollection of areas at `level` in boundary `generation`.
@@ -158,18 +187,24 @@ def import_boundaries(
     if not isinstance(raw_features, list) or not raw_features:
         raise AreaImportError(label, ["the FeatureCollection has no features"])
 
-    first_properties = next(
-        (f.get("properties") for f in raw_features if isinstance(f, dict) and f.get("properties")),
+    first_properties: dict[str, Any] = next(
+        (
+            f["properties"]
+            for f in raw_features
+            if isinstance(f, dict) and isinstance(f.get("properties"), dict) and f["properties"]
+        ),
         {},
     )
-    columns = list(first_properties or {})
+    columns = list(first_properties)
     code_key = code_property or find_column(columns, CODE_PATTERNS[level])
     if code_key is None:
         raise AreaImportError(
             label,
             [
-                f"no {level.label.lower()} code property found among {', '.join(columns) or 'none'}; "
-                "name it with --code-property"
+                (
+                    f"no {level.label.lower()} code property found among "
+                    f"{', '.join(columns) or 'none'}; name it with --code-property"
+                )
             ],
         )
     name_key = name_property or name_column_for(code_key, columns)
@@ -177,29 +212,51 @@ def import_boundaries(
         raise AreaImportError(
             label, [f"no name property pairs with '{code_key}'; name it with --name-property"]
         )
-    council_key = None
-    if level != AreaLevel.LAD:
-        council_key = council_property or find_column(columns, CODE_PATTERNS[AreaLevel.LAD])
-        if council_key is None:
+    council_filter: Area | None = None
+    if council:
+        council_filter = _latest(AreaLevel.LAD, [council.upper()]).get(council.upper())
+        if council_filter is None or council_filter.geometry is None:
             raise AreaImportError(
                 label,
-                [
-                    "no local authority code property (such as LAD24CD or lad_code) found; "
-                    "name it with --council-property"
-                ],
+                [f"council {council} is not loaded; import the local authority boundaries first"],
             )
+    council_key = None
+    if level != AreaLevel.LAD:
+        # ONS ward and LSOA boundary files carry no council code: without one, each
+        # area goes to the loaded council whose boundary holds its interior point.
+        council_key = council_property or find_column(columns, CODE_PATTERNS[AreaLevel.LAD])
+    locate_council = _CouncilLocator() if level != AreaLevel.LAD and not council_key else None
 
     problems: list[str] = []
     features: list[_Feature] = []
     seen: dict[str, int] = {}
+    skipped = 0
     for number, raw in enumerate(raw_features, start=1):
         where = f"feature {number}"
         if not isinstance(raw, dict) or raw.get("type") != "Feature":
             problems.append(f"{where}: not a GeoJSON Feature")
             continue
         properties = raw.get("properties") or {}
+        if not isinstance(properties, dict):
+            problems.append(f"{where}: properties must be a JSON object")
+            continue
         code = str(properties.get(code_key) or "").strip()
         where = f"feature {number} ({code or 'no code'})"
+        geom = None
+        geometry_problem = ""
+        try:
+            geom = geometry_from_geojson(raw.get("geometry"))
+        except GeometryProblem as exc:
+            geometry_problem = str(exc)
+        council_code = str(properties.get(council_key) or "").strip() if council_key else ""
+        if locate_council is not None and geom is not None:
+            council_code = locate_council.code_at(geom)
+        if council_filter is not None:
+            unknown = locate_council is not None and geom is None
+            member = code if level == AreaLevel.LAD else council_code
+            if member != council_filter.code and not unknown:
+                skipped += 1  # another council's area in a national file
+                continue
         if not code:
             problems.append(f"{where}: property '{code_key}' is empty")
             continue
@@ -213,17 +270,25 @@ def import_boundaries(
         name = str(properties.get(name_key) or "").strip()
         if not name:
             problems.append(f"{where}: property '{name_key}' is empty")
-        council_code = str(properties.get(council_key) or "").strip() if council_key else ""
-        if council_key and (reason := check_code(council_code, AreaLevel.LAD)):
+        if geom is None:
+            problems.append(f"{where}: {geometry_problem}")
+            continue
+        if council_key and not council_code:
+            problems.append(f"{where}: property '{council_key}' is empty")
+        elif locate_council is not None and not council_code:
+            problems.append(
+                f"{where}: lies in no loaded council; import the local authority boundaries "
+                "first, or name the council code property with --council-property"
+            )
+        elif council_key and (reason := check_code(council_code, AreaLevel.LAD)):
             problems.append(f"{where}: council {reason}")
         parent_code = str(properties.get(parent_property) or "").strip() if parent_property else ""
-        try:
-            geom = geometry_from_geojson(raw.get("geometry"))
-        except GeometryProblem as exc:
-            problems.append(f"{where}: {exc}")
-            continue
         features.append(
             _Feature(number, code, name, council_code, parent_code, raw["geometry"], frame(geom))
+        )
+    if not features and not problems:
+        problems.append(
+            f"no features lie in council {council}" if council else "no features to import"
         )
 
     councils = _latest(AreaLevel.LAD, (f.council_code for f in features if f.council_code))
@@ -238,34 +303,39 @@ def import_boundaries(
         parent_codes = {f.parent_code for f in features if f.parent_code}
         parents = {
             a.code: a
-            for a in Area.objects.filter(code__in=parent_codes).exclude(level=level).order_by("generation")
+            for a in Area.objects.filter(code__in=parent_codes)
+            .exclude(level=level)
+            .order_by("generation")
         }
         for f in features:
             if f.parent_code and f.parent_code not in parents:
-                problems.append(f"feature {f.number} ({f.code}): parent {f.parent_code} is not loaded")
+                problems.append(
+                    f"feature {f.number} ({f.code}): parent {f.parent_code} is not loaded"
+                )
     if problems:
         raise AreaImportError(label, problems)
 
-    summary = ImportSummary()
+    summary = ImportSummary(skipped=skipped)
     with transaction.atomic():
         existing = {
-            a.code: a for a in Area.objects.filter(level=level, generation=generation, code__in=seen)
+            a.code: a
+            for a in Area.objects.filter(level=level, generation=generation, code__in=seen)
         }
         for f in features:
-            council = councils.get(f.council_code)
+            owner = councils.get(f.council_code)
             values: dict[str, Any] = {
                 "name": f.name,
-                "council": council,
+                "council": owner,
                 "geometry": f.geometry,
                 "source": source or path.name,
                 **f.framing,
             }
             if parent_property:
-                values["parent"] = parents.get(f.parent_code) or council
+                values["parent"] = parents.get(f.parent_code) or owner
             area = existing.get(f.code)
             if area is None:
                 if "parent" not in values:
-                    values["parent"] = council
+                    values["parent"] = owner
                 Area.objects.create(code=f.code, level=level, generation=generation, **values)
                 summary.created += 1
             else:
@@ -288,6 +358,8 @@ class LookupSpec:
     to_level: AreaLevel
     to_pattern: str
     to_generation: int | None
+    # Typical ONS column names, to show in messages.
+    example_columns: tuple[str, str]
     change_pattern: str | None = None
 
 
@@ -300,6 +372,7 @@ LOOKUPS: dict[str, LookupSpec] = {
         to_level=AreaLevel.WARD,
         to_pattern=CODE_PATTERNS[AreaLevel.WARD],
         to_generation=None,
+        example_columns=("LSOA21CD", "WD24CD"),
     ),
     "lsoa11-lsoa21": LookupSpec(
         kind=AreaLinkKind.LSOA11_TO_LSOA21,
@@ -309,9 +382,12 @@ LOOKUPS: dict[str, LookupSpec] = {
         to_level=AreaLevel.LSOA,
         to_pattern=r"lsoa21cd|lsoa21_code",
         to_generation=2021,
+        example_columns=("LSOA11CD", "LSOA21CD"),
         change_pattern=r"chgind|change_code",
     ),
 }
+# ONS change indicators in the LSOA 2011 to 2021 lookup.
+CHANGE_CODES = {"U": "unchanged", "S": "split", "M": "merged", "X": "irregular"}
 
 
 def _areas_by_code(level: AreaLevel, generation: int | None) -> dict[str, Area]:
@@ -345,21 +421,20 @@ def import_lookup(
         raise AreaImportError(label, ["the file does not exist"]) from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise AreaImportError(label, [f"not a readable CSV file ({exc})"]) from None
+    except OSError as exc:  # a folder, or a file we may not read
+        raise AreaImportError(label, [_unreadable(exc)]) from None
     from_col = find_column(columns, spec.from_pattern)
     to_col = find_column(columns, spec.to_pattern)
     change_col = find_column(columns, spec.change_pattern) if spec.change_pattern else None
-    missing_cols = [
-        what for what, col in (("from", from_col), ("to", to_col)) if col is None
-    ]
+    missing_cols = [what for what, col in (("from", from_col), ("to", to_col)) if col is None]
     if missing_cols or not rows:
-        problems = [] if rows else ["the file has no rows"]
+        refusals = [] if rows else ["the file has no rows"]
         if missing_cols:
-            problems.append(
+            refusals.append(
                 f"columns not found for a {lookup} lookup (have: {', '.join(columns) or 'none'}); "
-                f"expected something like {spec.from_pattern.split('|')[0].upper()} and "
-                f"{spec.to_pattern.split('|')[0].upper()}"
+                f"expected something like {spec.example_columns[0]} and {spec.example_columns[1]}"
             )
-        raise AreaImportError(label, problems)
+        raise AreaImportError(label, refusals)
     assert from_col is not None and to_col is not None
 
     from_areas = _areas_by_code(spec.from_level, spec.from_generation)
@@ -368,6 +443,7 @@ def import_lookup(
     links: list[tuple[Area, Area, str]] = []
     summary = ImportSummary()
     seen_from: dict[str, int] = {}
+    seen_pairs: dict[tuple[str, str], int] = {}
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         from_code = (row.get(from_col) or "").strip()
         to_code = (row.get(to_col) or "").strip()
@@ -386,15 +462,25 @@ def import_lookup(
             continue
         if spec.kind == AreaLinkKind.LSOA21_TO_WARD:
             if from_code in seen_from:
-                problems.append(f"{where}: {from_code} already mapped on row {seen_from[from_code]}")
+                problems.append(
+                    f"{where}: {from_code} already mapped on row {seen_from[from_code]}"
+                )
                 continue
             seen_from[from_code] = number
             if from_area.council_id != to_area.council_id:
-                problems.append(
-                    f"{where}: {from_code} and {to_code} are in different councils"
-                )
+                problems.append(f"{where}: {from_code} and {to_code} are in different councils")
                 continue
-        change = (row.get(change_col) or "").strip().upper()[:1] if change_col else ""
+        elif (from_code, to_code) in seen_pairs:
+            problems.append(
+                f"{where}: {from_code} to {to_code} is already on row {seen_pairs[from_code, to_code]}"
+            )
+            continue
+        seen_pairs[from_code, to_code] = number
+        change = (row.get(change_col) or "").strip().upper() if change_col else ""
+        if change_col and change not in CHANGE_CODES:
+            known = ", ".join(f"{code} ({meaning})" for code, meaning in CHANGE_CODES.items())
+            problems.append(f"{where}: change code '{change}' is not one of {known}")
+            continue
         links.append((from_area, to_area, change))
     if problems:
         raise AreaImportError(label, problems)

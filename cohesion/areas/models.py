@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 
 class AreaLevel(models.TextChoices):
@@ -24,13 +24,25 @@ class AreaLevel(models.TextChoices):
 class AreaQuerySet(models.QuerySet["Area"]):
     def councils(self) -> AreaQuerySet:
         """Local authorities that have wards loaded (the councils Cohesion serves)."""
-        return self.filter(level=AreaLevel.LAD, council_members__level=AreaLevel.WARD).distinct()
+        # A subquery, not a join: a join would also filter any count annotated afterwards.
+        wards = Area.objects.filter(council=OuterRef("pk"), level=AreaLevel.WARD)
+        return self.filter(Exists(wards), level=AreaLevel.LAD)
 
     def wards(self) -> AreaQuerySet:
         return self.filter(level=AreaLevel.WARD)
 
+    def current_wards(self, council: Area) -> AreaQuerySet:
+        """The council's wards in its newest ward boundaries (older sets stay for history)."""
+        return self.wards().filter(council=council, generation=latest_ward_generation(council.pk))
+
     def in_council(self, council: Area) -> AreaQuerySet:
         return self.filter(council=council)
+
+
+def latest_ward_generation(council: int | OuterRef) -> Subquery:
+    """The newest ward generation loaded for a council (a primary key or an OuterRef)."""
+    wards = Area.objects.filter(Q(council=council), level=AreaLevel.WARD).order_by("-generation")
+    return Subquery(wards.values("generation")[:1])
 
 
 class Area(models.Model):
@@ -80,7 +92,15 @@ class Area(models.Model):
                 name="%(app_label)s_%(class)s_non_council_has_council",
             ),
         ]
-        indexes = [models.Index(fields=["level", "council"])]
+        indexes = [
+            models.Index(fields=["level", "council"]),
+            # Covers the point look-up's "what boundaries are loaded" query, so it never
+            # reads the (large) geometry column.
+            models.Index(
+                fields=["level", "generation", "min_lon", "updated_at"],
+                name="areas_area_loaded_boundaries",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

@@ -38,6 +38,8 @@ def outline(
     """SVG paths for the highlighted geometries, drawn over context geometries."""
     highlight = [g for g in highlight if g]
     context = [g for g in context if g]
+    if bbox is None and not (highlight or context):
+        raise ValueError("no geometry to draw: every geometry given was empty")
     if bbox is None:
         xs: list[float] = []
         ys: list[float] = []

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cohesion.areas.models import Area, AreaLevel, AreaLink, AreaLinkKind
+from cohesion.areas.models import Area, AreaLevel, AreaLink, AreaLinkKind, latest_ward_generation
 from cohesion.areas.svg import outline
 
 
@@ -30,8 +30,15 @@ def council_list(request: HttpRequest) -> HttpResponse:
     """The councils whose wards are loaded, with their counts of areas."""
     councils = (
         Area.objects.councils()
+        .annotate(ward_generation=latest_ward_generation(OuterRef("pk")))
         .annotate(
-            ward_count=Count("council_members", filter=Q(council_members__level=AreaLevel.WARD)),
+            ward_count=Count(
+                "council_members",
+                filter=Q(
+                    council_members__level=AreaLevel.WARD,
+                    council_members__generation=F("ward_generation"),
+                ),
+            ),
             lsoa_count=Count(
                 "council_members",
                 filter=Q(council_members__level=AreaLevel.LSOA, council_members__generation=2021),
@@ -47,13 +54,15 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A council, ward, MSOA or LSOA: its place in the hierarchy and its outline."""
     area = _area_by_code(code, request.GET.get("generation"))
     generations = list(
-        Area.objects.filter(code=area.code).order_by("generation").values_list("generation", flat=True)
+        Area.objects.filter(code=area.code)
+        .order_by("generation")
+        .values_list("generation", flat=True)
     )
     context_geometries: list[dict[str, object]] = []
     wards = lsoas = msoas = None
     best_fit_ward = None
     if area.level == AreaLevel.LAD:
-        wards = Area.objects.wards().filter(council=area).order_by("name")
+        wards = Area.objects.current_wards(area).order_by("name")
         msoas = Area.objects.filter(council=area, level=AreaLevel.MSOA).order_by("name")
         highlight = [w.geometry for w in wards if w.geometry] or [area.geometry]
     elif area.level == AreaLevel.WARD:

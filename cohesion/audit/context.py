@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -13,7 +15,8 @@ class AuditContext:
     request_path: str = ""
 
 
-_current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())
+# AuditContext is a frozen dataclass, so sharing one default instance is safe.
+_current: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())  # noqa: B039
 
 
 def current() -> AuditContext:
@@ -27,3 +30,13 @@ def set_context(context: AuditContext) -> object:
 
 def reset_context(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
+
+
+@contextmanager
+def audit_channel(channel: str) -> Iterator[None]:
+    """Attribute audit rows written inside the block to `channel` (e.g. "cli")."""
+    token = set_context(AuditContext(channel=channel))
+    try:
+        yield
+    finally:
+        reset_context(token)

@@ -19,11 +19,15 @@ class AuditSearchForm(GovUKForm):
     )
     action = forms.ChoiceField(label=_("Action"), required=False)
     date_from = forms.DateField(
-        label=_("From"), required=False, help_text=_("For example, 2026-11-01"),
+        label=_("From"),
+        required=False,
+        help_text=_("For example, 2026-11-01"),
         error_messages={"invalid": _("Enter the start date as year-month-day, like 2026-11-01")},
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, help_text=_("For example, 2026-11-30"),
+        label=_("To"),
+        required=False,
+        help_text=_("For example, 2026-11-30"),
         error_messages={"invalid": _("Enter the end date as year-month-day, like 2026-11-30")},
     )
 

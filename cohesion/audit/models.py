@@ -21,7 +21,6 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "Signed out"
     LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
     USER_CREATED = "user_created", "Account created"
-    USER_UPDATED = "user_updated", "Account changed"
     ORGANISATION_CREATED = "organisation_created", "Organisation created"
     # Views of personal data
     PERSONAL_DATA_VIEWED = "personal_data_viewed", "Personal data viewed"
@@ -29,6 +28,8 @@ class AuditAction(models.TextChoices):
     # Geography
     AREAS_IMPORTED = "areas_imported", "Areas imported"
     LOOKUP_IMPORTED = "lookup_imported", "Area lookup imported"
+    # Retention
+    RETENTION_DELETED = "retention_deleted", "Expired data deleted"
     # Demo data
     DEMO_LOADED = "demo_loaded", "Demo data loaded"
 
@@ -37,7 +38,7 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise TypeError("The audit trail is append-only")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise TypeError("The audit trail is append-only")
 
 
@@ -70,7 +71,7 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise TypeError("The audit trail is append-only")
         super().save(*args, **kwargs)
 

@@ -17,6 +17,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "SHOW_DEMO_BANNER": settings.SHOW_DEMO_BANNER,
         "GOVUK_BODY_SCRIPT": GOVUK_BODY_SCRIPT,
         "navigation": _navigation(request),
+        "LOCKOUT_MINUTES": round(float(settings.AXES_COOLOFF_TIME) * 60),
         "MAP_TILE_URL": settings.MAP_TILE_URL,
     }
 
@@ -32,7 +33,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items.append(("Areas", reverse("area-list")))
     if request.user.is_authenticated:
         items.append(("Organisations", reverse("organisation-list")))
-        if has_permission(request.user, Permission.AUDIT_VIEW):  # type: ignore[arg-type]
+        if has_permission(request.user, Permission.AUDIT_VIEW):
             items.append(("Audit trail", reverse("audit-search")))
     else:
         items.append(("Sign in", reverse("login")))

@@ -44,7 +44,7 @@ def widget_class(widget: forms.Widget) -> str:
     """The GOV.UK class for a widget; text-like inputs get ``govuk-input``."""
     for widget_type in type(widget).__mro__:
         if widget_type in _WIDGET_CLASSES:
-            return _WIDGET_CLASSES[widget_type]  # type: ignore[index]
+            return _WIDGET_CLASSES[widget_type]
     return "govuk-input"
 
 
@@ -57,7 +57,7 @@ class GovUKBoundField(forms.BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         base = widget_class(widget)
-        classes = [base, attrs.get("class", "")]
+        classes = [base, str(attrs.get("class", ""))]
         described_by = []
         if self.help_text:
             described_by.append(f"{self.auto_id}-hint")
@@ -84,7 +84,7 @@ class GovUKBoundField(forms.BoundField):
 class GovUKFormMixin:
     """Shared by GovUKForm and GovUKModelForm."""
 
-    bound_field_class = GovUKBoundField
+    bound_field_class: type[forms.BoundField] | None = GovUKBoundField
     template_name_div = "_components/forms/form.html"
 
     def error_summary(self) -> list[tuple[str, str]]:

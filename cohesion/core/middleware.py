@@ -49,3 +49,27 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         return response
+
+
+class TrustedProxyMiddleware:
+    """Use the client address a trusted reverse proxy reports, when behind one.
+
+    The proxy appends the address it saw to X-Forwarded-For, so the last entry is
+    the one it vouches for; earlier entries came from the client and may be forged.
+    Without COHESION_BEHIND_PROXY the header is ignored: audit rows and sign-in
+    lock-outs then use the real socket address.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.enabled = settings.BEHIND_PROXY
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.enabled:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            last = forwarded.split(",")[-1].strip()
+            if last:
+                request.META["REMOTE_ADDR"] = last
+        return self.get_response(request)

@@ -48,7 +48,11 @@ class GalleryForm(GovUKForm):
     strands = forms.MultipleChoiceField(
         label="Which strands does this concern?",
         help_text="Select all that apply",
-        choices=[("race", "Race"), ("religion", "Religion or belief"), ("disability", "Disability")],
+        choices=[
+            ("race", "Race"),
+            ("religion", "Religion or belief"),
+            ("disability", "Disability"),
+        ],
         widget=forms.CheckboxSelectMultiple,
     )
     summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 3}))

@@ -45,7 +45,9 @@ class DemoLoader:
 _loaders: dict[str, DemoLoader] = {}
 
 
-def demo_loader(*, order: int, name: str) -> Callable[[Callable[[DemoContext], list[str]]], Callable[[DemoContext], list[str]]]:
+def demo_loader(
+    *, order: int, name: str
+) -> Callable[[Callable[[DemoContext], list[str]]], Callable[[DemoContext], list[str]]]:
     """Register a loader; `order` sets when it runs (geography 0, accounts 10, …)."""
 
     def register(func: Callable[[DemoContext], list[str]]) -> Callable[[DemoContext], list[str]]:

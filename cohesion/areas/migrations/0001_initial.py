@@ -5,67 +5,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=9, verbose_name='GSS code')),
-                ('name', models.CharField(max_length=200)),
-                ('level', models.CharField(choices=[('lad', 'Local authority'), ('ward', 'Ward'), ('msoa', 'Middle layer super output area'), ('lsoa', 'Lower layer super output area')], max_length=8)),
-                ('generation', models.PositiveSmallIntegerField(help_text='Year of the boundary set, e.g. 2024 for December 2024 wards.')),
-                ('geometry', models.JSONField(blank=True, null=True)),
-                ('min_lon', models.FloatField(blank=True, null=True)),
-                ('min_lat', models.FloatField(blank=True, null=True)),
-                ('max_lon', models.FloatField(blank=True, null=True)),
-                ('max_lat', models.FloatField(blank=True, null=True)),
-                ('point_lon', models.FloatField(blank=True, null=True)),
-                ('point_lat', models.FloatField(blank=True, null=True)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('council', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='council_members', to='areas.area')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='areas.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=9, verbose_name="GSS code")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("lad", "Local authority"),
+                            ("ward", "Ward"),
+                            ("msoa", "Middle layer super output area"),
+                            ("lsoa", "Lower layer super output area"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "generation",
+                    models.PositiveSmallIntegerField(
+                        help_text="Year of the boundary set, e.g. 2024 for December 2024 wards."
+                    ),
+                ),
+                ("geometry", models.JSONField(blank=True, null=True)),
+                ("min_lon", models.FloatField(blank=True, null=True)),
+                ("min_lat", models.FloatField(blank=True, null=True)),
+                ("max_lon", models.FloatField(blank=True, null=True)),
+                ("max_lat", models.FloatField(blank=True, null=True)),
+                ("point_lon", models.FloatField(blank=True, null=True)),
+                ("point_lat", models.FloatField(blank=True, null=True)),
+                ("source", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "council",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="council_members",
+                        to="areas.area",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="areas.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['level', 'name'],
+                "ordering": ["level", "name"],
             },
         ),
         migrations.CreateModel(
-            name='AreaLink',
+            name="AreaLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('lsoa11_lsoa21', 'LSOA 2011 to LSOA 2021'), ('lsoa21_ward', 'LSOA 2021 to ward (best fit)')], max_length=16)),
-                ('change_code', models.CharField(blank=True, max_length=1)),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('from_area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_out', to='areas.area')),
-                ('to_area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_in', to='areas.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("lsoa11_lsoa21", "LSOA 2011 to LSOA 2021"),
+                            ("lsoa21_ward", "LSOA 2021 to ward (best fit)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("change_code", models.CharField(blank=True, max_length=1)),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "from_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links_out",
+                        to="areas.area",
+                    ),
+                ),
+                (
+                    "to_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links_in",
+                        to="areas.area",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='area',
-            index=models.Index(fields=['level', 'council'], name='areas_area_level_2cf3f3_idx'),
+            model_name="area",
+            index=models.Index(fields=["level", "council"], name="areas_area_level_2cf3f3_idx"),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.UniqueConstraint(fields=('code', 'generation'), name='areas_area_code_generation_unique'),
+            model_name="area",
+            constraint=models.UniqueConstraint(
+                fields=("code", "generation"), name="areas_area_code_generation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.CheckConstraint(condition=models.Q(('level', 'lad'), ('council__isnull', False), _connector='OR'), name='areas_area_non_council_has_council'),
+            model_name="area",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level", "lad"), ("council__isnull", False), _connector="OR"),
+                name="areas_area_non_council_has_council",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='arealink',
-            constraint=models.UniqueConstraint(fields=('kind', 'from_area', 'to_area'), name='areas_arealink_kind_from_to_unique'),
+            model_name="arealink",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "from_area", "to_area"), name="areas_arealink_kind_from_to_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='arealink',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'lsoa21_ward')), fields=('from_area',), name='areas_arealink_one_best_fit_ward'),
+            model_name="arealink",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "lsoa21_ward")),
+                fields=("from_area",),
+                name="areas_arealink_one_best_fit_ward",
+            ),
         ),
     ]

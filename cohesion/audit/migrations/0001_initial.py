@@ -5,34 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('action', models.CharField(choices=[('login', 'Signed in'), ('login_failed', 'Failed sign-in'), ('logout', 'Signed out'), ('locked_out', 'Locked out after failed sign-ins'), ('user_created', 'Account created'), ('user_updated', 'Account changed'), ('organisation_created', 'Organisation created'), ('personal_data_viewed', 'Personal data viewed'), ('audit_searched', 'Audit trail searched'), ('areas_imported', 'Areas imported'), ('lookup_imported', 'Area lookup imported'), ('demo_loaded', 'Demo data loaded')], db_index=True, max_length=40)),
-                ('actor_id', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('actor_username', models.CharField(blank=True, max_length=150)),
-                ('actor_organisation_id', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('actor_organisation_name', models.CharField(blank=True, max_length=200)),
-                ('target_type', models.CharField(blank=True, max_length=60)),
-                ('target_id', models.CharField(blank=True, max_length=64)),
-                ('target_label', models.CharField(blank=True, max_length=300)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('channel', models.CharField(default='web', max_length=10)),
-                ('request_path', models.CharField(blank=True, max_length=500)),
-                ('detail', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login", "Signed in"),
+                            ("login_failed", "Failed sign-in"),
+                            ("logout", "Signed out"),
+                            ("locked_out", "Locked out after failed sign-ins"),
+                            ("user_created", "Account created"),
+                            ("user_updated", "Account changed"),
+                            ("organisation_created", "Organisation created"),
+                            ("personal_data_viewed", "Personal data viewed"),
+                            ("audit_searched", "Audit trail searched"),
+                            ("areas_imported", "Areas imported"),
+                            ("lookup_imported", "Area lookup imported"),
+                            ("demo_loaded", "Demo data loaded"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                    ),
+                ),
+                ("actor_id", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("actor_username", models.CharField(blank=True, max_length=150)),
+                (
+                    "actor_organisation_id",
+                    models.CharField(blank=True, db_index=True, max_length=40),
+                ),
+                ("actor_organisation_name", models.CharField(blank=True, max_length=200)),
+                ("target_type", models.CharField(blank=True, max_length=60)),
+                ("target_id", models.CharField(blank=True, max_length=64)),
+                ("target_label", models.CharField(blank=True, max_length=300)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("channel", models.CharField(default="web", max_length=10)),
+                ("request_path", models.CharField(blank=True, max_length=500)),
+                ("detail", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['target_type', 'target_id'], name='audit_audit_target__59bbff_idx')],
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["target_type", "target_id"], name="audit_audit_target__59bbff_idx"
+                    )
+                ],
             },
         ),
     ]

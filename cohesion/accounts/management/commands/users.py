@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cohesion.accounts import actions
 from cohesion.accounts.models import Organisation, OrganisationType, Role, User
 from cohesion.areas.models import Area
-from cohesion.audit.context import AuditContext, set_context
+from cohesion.audit.context import audit_channel
 
 
 class Command(BaseCommand):
@@ -23,7 +23,9 @@ class Command(BaseCommand):
         org = sub.add_parser("add-organisation", help="Add a partner organisation")
         org.add_argument("name")
         org.add_argument("--type", required=True, choices=[t.value for t in OrganisationType])
-        org.add_argument("--area", action="append", default=[], help="GSS code it works in (repeat)")
+        org.add_argument(
+            "--area", action="append", default=[], help="GSS code it works in (repeat)"
+        )
 
         create = sub.add_parser("create", help="Create an account in an organisation")
         create.add_argument("username")
@@ -32,6 +34,7 @@ class Command(BaseCommand):
         create.add_argument("--first-name", default="")
         create.add_argument("--last-name", default="")
         create.add_argument("--email", default="")
+        create.add_argument("--job-title", default="")
         create.add_argument("--area", action="append", default=[], help="GSS code covered (repeat)")
         create.add_argument(
             "--password-stdin", action="store_true", help="Read the password from standard input"
@@ -40,7 +43,10 @@ class Command(BaseCommand):
         sub.add_parser("list", help="List accounts with organisation and role")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        set_context(AuditContext(channel="cli"))
+        with audit_channel("cli"):
+            self._handle(options)
+
+    def _handle(self, options: dict[str, Any]) -> None:
         getattr(self, "handle_" + options["action"].replace("-", "_"))(options)
 
     def _areas(self, codes: list[str]) -> list[Area]:
@@ -83,6 +89,7 @@ class Command(BaseCommand):
                 first_name=options["first_name"],
                 last_name=options["last_name"],
                 email=options["email"],
+                job_title=options["job_title"],
                 areas=self._areas(options["area"]),
             )
         except ValidationError as exc:
@@ -90,6 +97,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Created {user.username} in {organisation.name}"))
 
     def handle_list(self, options: dict[str, Any]) -> None:
-        for user in User.objects.select_related("organisation").order_by("organisation__name", "username"):
-            org = user.organisation.name if user.organisation else "(operator)"
-            self.stdout.write(f"{user.username:24} {user.role:18} {org}")
+        for user in User.objects.select_related("organisation").order_by(
+            "organisation__name", "username"
+        ):
+            org = user.organisation.name if user.organisation else ""
+            role = "operator" if user.is_superuser else user.role
+            self.stdout.write(f"{user.username:24} {role:18} {org}")

@@ -12,7 +12,7 @@ from cohesion.areas.bundled import load_bundled_geography
 from cohesion.areas.geo import locate_point
 from cohesion.areas.importers import LOOKUPS, AreaImportError
 from cohesion.areas.models import Area, AreaLevel
-from cohesion.audit.context import AuditContext, set_context
+from cohesion.audit.context import audit_channel
 
 
 class Command(BaseCommand):
@@ -27,8 +27,10 @@ class Command(BaseCommand):
             description=(
                 "Import areas from an ONS boundary file in GeoJSON (WGS84). Councils first, "
                 "then wards and small areas. Property names such as WD24CD/WD24NM and "
-                "LAD24CD are found automatically; name them if your file differs. "
-                "Nothing is changed if any feature has a problem."
+                "LAD24CD are found automatically; name them if your file differs. A file "
+                "without a council code (like ONS ward files) has each area placed in the "
+                "loaded council holding it; --council keeps one council's areas from a "
+                "national file. Nothing is changed if any feature has a problem."
             ),
         )
         imp.add_argument("--boundaries", required=True, type=Path, metavar="FILE.geojson")
@@ -38,6 +40,11 @@ class Command(BaseCommand):
         imp.add_argument("--name-property", help="Property holding the name")
         imp.add_argument("--council-property", help="Property holding the council (LAD) code")
         imp.add_argument("--parent-property", help="Property holding a parent area's code")
+        imp.add_argument(
+            "--council",
+            metavar="GSS_CODE",
+            help="Keep only this council's areas (e.g. E06000015) from a national file",
+        )
 
         look = sub.add_parser(
             "import-lookup",
@@ -70,10 +77,10 @@ class Command(BaseCommand):
         lst.add_argument("--level", choices=[level.value for level in AreaLevel], default="ward")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        set_context(AuditContext(channel="cli"))
         handler = getattr(self, "handle_" + options["action"].replace("-", "_"))
         try:
-            handler(options)
+            with audit_channel("cli"):
+                handler(options)
         except AreaImportError as exc:
             raise CommandError(str(exc)) from None
 
@@ -87,6 +94,7 @@ class Command(BaseCommand):
             name_property=options["name_property"],
             council_property=options["council_property"],
             parent_property=options["parent_property"],
+            council=options["council"],
         )
         self.stdout.write(self.style.SUCCESS(f"{options['boundaries']}: {summary}"))
 
@@ -108,7 +116,9 @@ class Command(BaseCommand):
     def handle_locate(self, options: dict[str, Any]) -> None:
         found = locate_point(options["lat"], options["lon"])
         for label, area in (("LSOA", found.lsoa), ("Ward", found.ward), ("Council", found.council)):
-            self.stdout.write(f"{label:8} {area.code + '  ' + area.name if area else '(none loaded here)'}")
+            self.stdout.write(
+                f"{label:8} {area.code + '  ' + area.name if area else '(none loaded here)'}"
+            )
 
     def handle_list(self, options: dict[str, Any]) -> None:
         if not options["council"]:
@@ -122,5 +132,3 @@ class Command(BaseCommand):
             raise CommandError(f"No {options['level']} areas loaded for {options['council']}")
         for area in areas:
             self.stdout.write(f"{area.code}  {area.generation}  {area.name}")
-
-

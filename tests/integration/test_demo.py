@@ -1,0 +1,90 @@
+"""`cohesion demo load` is deterministic, idempotent and labels everything synthetic."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from cohesion.accounts.demo import ACCOUNTS, DEMO_PASSWORD
+from cohesion.accounts.models import Organisation, Role, User
+from cohesion.audit.models import AuditAction, AuditEvent
+from cohesion.demo.registry import loaders
+
+pytestmark = pytest.mark.django_db
+
+
+def _load() -> str:
+    out = StringIO()
+    call_command("demo", "load", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_load_creates_one_synthetic_account_per_role(geography):
+    output = _load()
+    users = User.objects.filter(username__startswith="demo-")
+    assert {u.role for u in users} == {r.value for r in Role}
+    assert all(u.is_synthetic for u in users)
+    assert all(o.is_synthetic for o in Organisation.objects.all())
+    assert "(demo)" in users.get(username="demo-officer").last_name
+    assert f"password for every demo account: {DEMO_PASSWORD}" in output
+    assert "Demo data loaded. All people and records are synthetic." in output
+    assert AuditEvent.objects.filter(action=AuditAction.DEMO_LOADED).count() == 1
+
+
+def test_demo_organisations_include_the_derby_leadership_group(geography):
+    _load()
+    names = set(Organisation.objects.values_list("name", flat=True))
+    for member in (
+        "Derby City Council",
+        "Derbyshire Constabulary",
+        "Derbyshire Probation Trust",
+        "Derby Homes",
+        "Diocese of Derby",
+        "St James's Centre",
+        "Enthusiasm Trust",
+    ):
+        assert member in names
+    assert {o.type for o in Organisation.objects.all()} >= {
+        "council",
+        "police",
+        "probation",
+        "housing",
+        "school",
+        "college_university",
+        "health",
+        "voluntary_community",
+        "faith",
+        "business",
+    }
+
+
+def test_demo_load_twice_changes_nothing(geography):
+    _load()
+    before = (User.objects.count(), Organisation.objects.count())
+    _load()
+    assert (User.objects.count(), Organisation.objects.count()) == before == (len(ACCOUNTS), 16)
+
+
+def test_demo_partner_covers_normanton_and_arboretum_only(geography):
+    _load()
+    pat = User.objects.get(username="demo-partner")
+    assert sorted(pat.areas.values_list("name", flat=True)) == ["Arboretum", "Normanton"]
+
+
+def test_demo_accounts_can_sign_in_with_the_printed_password(client, geography):
+    _load()
+    response = client.post(
+        reverse("login"), {"username": "demo-officer", "password": DEMO_PASSWORD}, follow=True
+    )
+    assert "Welcome, Olu Officer (demo)" in response.text
+    assert "Derby" in response.text
+
+
+def test_loaders_run_geography_first_then_accounts():
+    names = [loader.name for loader in loaders()]
+    assert names.index("Geography (real ONS open data)") < names.index(
+        "Organisations and demo accounts"
+    )
