@@ -21,7 +21,11 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    tmp = tempfile.mkdtemp(prefix="cohesion-bench-")
+    with tempfile.TemporaryDirectory(prefix="cohesion-bench-") as tmp:
+        run(tmp)
+
+
+def run(tmp: str) -> None:
     os.environ.setdefault("COHESION_ENV", "test")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
     os.environ["DJANGO_SETTINGS_MODULE"] = "cohesion.settings"

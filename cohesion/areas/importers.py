@@ -213,7 +213,10 @@ def import_boundaries(
             label, [f"no name property pairs with '{code_key}'; name it with --name-property"]
         )
     council_filter: Area | None = None
-    if council:
+    if council and level == AreaLevel.LAD:
+        # Loading a council from a national file: it need not be loaded yet.
+        council_filter = Area(code=council.upper(), level=AreaLevel.LAD)
+    elif council:
         council_filter = _latest(AreaLevel.LAD, [council.upper()]).get(council.upper())
         if council_filter is None or council_filter.geometry is None:
             raise AreaImportError(

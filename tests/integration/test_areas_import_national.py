@@ -91,3 +91,20 @@ def test_council_option_with_none_of_its_areas_in_the_file_is_refused(tmp_path):
     with pytest.raises(AreaImportError) as refused:
         _import(path, council=DERBY)
     assert f"no features lie in council {DERBY}" in str(refused.value)
+
+
+def test_a_council_can_be_loaded_from_the_national_council_file(tmp_path):
+    """The ONS UK council file has Scottish and Northern Irish councils: --council picks one."""
+    path = write_geojson(
+        tmp_path / "LAD_UK.geojson",
+        [
+            feature({"LAD25CD": "E06000099", "LAD25NM": "New Council"}, square(-0.5, 51.0, 0.05)),
+            feature({"LAD25CD": "S12000036", "LAD25NM": "City of Edinburgh"}, square(-3.2, 55.9)),
+            feature({"LAD25CD": "N09000003", "LAD25NM": "Belfast"}, square(-5.9, 54.6)),
+        ],
+    )
+    summary = actions.import_area_boundaries(
+        by=None, path=path, level=AreaLevel.LAD, generation=2025, council="E06000099"
+    )
+    assert (summary.created, summary.skipped) == (1, 2)
+    assert Area.objects.get(code="E06000099").name == "New Council"

@@ -52,7 +52,6 @@ def test_production_settings_are_secure_by_default():
         {
             "COHESION_ENV": "production",
             "SECRET_KEY": "x" * 50,
-            "COHESION_PSEUDONYM_KEY": "y" * 50,
             "ALLOWED_HOSTS": "cohesion.example.org",
         },
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from cohesion.audit.context import audit_channel
 from cohesion.core.tasks import housekeeping
 
 
@@ -24,5 +25,6 @@ class Command(BaseCommand):
             result = housekeeping.enqueue()
             self.stdout.write(f"Queued housekeeping as task {result.id}")
             return
-        counts = housekeeping.call()
+        with audit_channel("cli"):
+            counts = housekeeping.call()
         self.stdout.write(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
