@@ -5,6 +5,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# pytest-xdist workers; the machines this runs on have two cores.
+TEST_WORKERS ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: demo test install install-dev assets browser serve lint check lock clean help bench
@@ -29,7 +31,7 @@ demo: install assets
 	$(BIN)/cohesion serve 127.0.0.1:$(PORT)
 
 test: install-dev assets browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## --- building blocks ----------------------------------------------------------------------
 

@@ -14,7 +14,9 @@ from django_tasks_db.models import DBTaskResult
 
 from cohesion.core.tasks import housekeeping
 
-pytestmark = pytest.mark.django_db
+# Transactional: the worker closes its database connection after running a task, which
+# would break the per-test transaction the plain `db` fixture wraps around a test.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_housekeeping_runs_through_the_database_worker():
