@@ -19,6 +19,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "navigation": _navigation(request),
         "LOCKOUT_MINUTES": round(float(settings.AXES_COOLOFF_TIME) * 60),
         "MAP_TILE_URL": settings.MAP_TILE_URL,
+        "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
     }
 
 

@@ -83,3 +83,17 @@ def test_ward_page_with_javascript_shows_the_map_without_console_errors(site, pa
     assert scripts.get("/static/cohesion/leaflet/leaflet.js") == 200, scripts
     assert scripts.get("/static/cohesion/area-map.js") == 200, scripts
     assert problems == []
+
+
+def test_map_zoom_buttons_work_with_the_space_key(site, page: Page):
+    page.goto(site + NORMANTON)
+    holder = page.get_by_role("region", name="Map of Normanton")
+    expect(holder).to_have_class(re.compile(r"\bleaflet-container\b"))
+    page.wait_for_load_state("networkidle")
+    boundary = holder.locator("path.leaflet-interactive")
+    before = boundary.get_attribute("d")
+    page.get_by_role("button", name="Zoom in").focus()
+    page.keyboard.press("Space")
+    # Zooming in redraws the ward's boundary at the new scale.
+    expect(boundary).not_to_have_attribute("d", before or "")
+    assert page.evaluate("() => window.scrollY") == 0  # Space did not scroll the page
