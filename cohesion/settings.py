@@ -51,6 +51,27 @@ else:
 
 DEBUG = env_bool("DEBUG", COHESION_ENV == "development")
 
+# Keys for personal data at rest (contact details) and for pseudonymous victim keys.
+# Production must set both; elsewhere they derive from the (public) demo secret.
+if IS_PRODUCTION:
+    FIELD_ENCRYPTION_KEYS = env_list("COHESION_FIELD_ENCRYPTION_KEYS", [])
+    if not FIELD_ENCRYPTION_KEYS:
+        env_required(
+            "COHESION_FIELD_ENCRYPTION_KEYS",
+            hint=(
+                "Comma-separated Fernet keys, newest first (old keys still decrypt). Generate "
+                "one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'."
+            ),
+        )
+    VICTIM_KEY_SECRET = env_required(
+        "COHESION_VICTIM_KEY_SECRET",
+        hint="A long random secret; changing it breaks repeat-victim matching with older records.",
+    )
+else:
+    FIELD_ENCRYPTION_KEYS = env_list("COHESION_FIELD_ENCRYPTION_KEYS", [])
+    VICTIM_KEY_SECRET = env_str("COHESION_VICTIM_KEY_SECRET", f"{SECRET_KEY}:victim-key")
+
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS",
     [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"],
@@ -78,6 +99,11 @@ INSTALLED_APPS = [
     "cohesion.audit",
     "cohesion.areas",
     "cohesion.accounts",
+    "cohesion.vocabularies",
+    "cohesion.incidents",
+    "cohesion.tensions",
+    "cohesion.mediation",
+    "cohesion.privacy",
     "cohesion.demo",
 ]
 
@@ -208,7 +234,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English")]
+# The public report form ships in English and Polish (Derby and Sheffield's most
+# common main language after English, Census 2021 TS024). Names are in their own language.
+LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -246,6 +274,11 @@ TASKS = {
 
 # --- Maps ---------------------------------------------------------------------------
 # Map tiles come from outside the site; with no URL set, maps draw the boundaries alone.
+# Public report form: accepted reports per client address in a rolling window (0 = no limit).
+# Generous, because a reporting centre or a library shares one address.
+PUBLIC_REPORT_RATE_LIMIT = env_int("COHESION_REPORT_RATE_LIMIT", 20)
+PUBLIC_REPORT_RATE_WINDOW_MINUTES = env_int("COHESION_REPORT_RATE_WINDOW_MINUTES", 60)
+
 MAP_TILE_URL = env_str("COHESION_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("COHESION_MAP_TILE_ATTRIBUTION", "")
 

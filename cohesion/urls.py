@@ -7,6 +7,11 @@ urlpatterns = [
     path("", include("cohesion.accounts.urls")),
     path("", include("cohesion.areas.urls")),
     path("", include("cohesion.audit.urls")),
+    path("", include("cohesion.incidents.urls")),
+    path("", include("cohesion.tensions.urls")),
+    path("", include("cohesion.mediation.urls")),
+    path("", include("cohesion.privacy.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
 

@@ -85,6 +85,25 @@ ACCOUNTS: list[tuple[str, str, Role, str, str, str, tuple[str, ...]]] = [
         (),
     ),
     (
+        # A second officer, so four-eyes sign-off can be tried in the demo.
+        "demo-manager",
+        "Derby City Council",
+        Role.COHESION_OFFICER,
+        "Bea",
+        "Manager (demo)",
+        "Community safety manager",
+        (),
+    ),
+    (
+        "demo-dpo",
+        "Derby City Council",
+        Role.DATA_PROTECTION_OFFICER,
+        "Dana",
+        "Protection (demo)",
+        "Data protection officer",
+        (),
+    ),
+    (
         "demo-sheffield",
         "Sheffield City Council",
         Role.COHESION_OFFICER,

@@ -55,6 +55,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Analyst"
     PARTNER_OFFICER = "partner_officer", "Partner officer"
     VIEWER = "viewer", "Viewer"
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
 
 
 class User(AbstractUser):
@@ -68,7 +69,7 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="members",
     )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    role = models.CharField(max_length=24, choices=Role.choices, default=Role.VIEWER)
     job_title = models.CharField(max_length=200, blank=True)
     # Optional narrower scope than the organisation's areas (e.g. a neighbourhood officer).
     areas = models.ManyToManyField(Area, blank=True, related_name="covering_users")

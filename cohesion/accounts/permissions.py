@@ -25,6 +25,24 @@ class Permission(StrEnum):
     ORGANISATION_VIEW_MEMBERS = "organisation_view_members"
     PERSON_VIEW = "person_view"
     AUDIT_VIEW = "audit_view"
+    # Incidents: seeing, recording, verifying and exporting are separate rights.
+    INCIDENT_VIEW = "incident_view"
+    INCIDENT_RECORD = "incident_record"
+    INCIDENT_VERIFY = "incident_verify"
+    INCIDENT_EXPORT = "incident_export"
+    # Tensions: the dashboard (levels) is wider than the intelligence behind it.
+    TENSION_DASHBOARD = "tension_dashboard"
+    TENSION_VIEW = "tension_view"
+    TENSION_RECORD = "tension_record"
+    TENSION_VERIFY = "tension_verify"
+    TENSION_ASSESS = "tension_assess"
+    TENSION_APPROVE = "tension_approve"
+    # Approving a wider audience (partnership or publication): the second pair of eyes.
+    RELEASE_APPROVE = "release_approve"
+    MEDIATION_VIEW = "mediation_view"
+    MEDIATION_MANAGE = "mediation_manage"
+    # Find, correct and erase a person's records on request; set retention.
+    DATA_PROTECTION = "data_protection"
 
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
@@ -38,22 +56,61 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.ANALYST: "Produces assessments, early warning and area profiles.",
     Role.PARTNER_OFFICER: "Logs intelligence and incidents, updates their organisation's actions.",
     Role.VIEWER: "Reads dashboards and reports (councillors, scrutiny members).",
+    Role.DATA_PROTECTION_OFFICER: (
+        "Finds, corrects and erases a person's records on request, sets the retention "
+        "schedule and reads the audit trail."
+    ),
 }
 
+P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMINISTRATOR: frozenset(
+    # Administrators run accounts and read the audit trail; they do not read casework.
+    Role.ADMINISTRATOR: frozenset({P.ORGANISATION_VIEW_MEMBERS, P.PERSON_VIEW, P.AUDIT_VIEW}),
+    Role.COHESION_OFFICER: frozenset(
         {
-            Permission.ORGANISATION_VIEW_MEMBERS,
-            Permission.PERSON_VIEW,
-            Permission.AUDIT_VIEW,
+            P.ORGANISATION_VIEW_MEMBERS,
+            P.PERSON_VIEW,
+            P.INCIDENT_VIEW,
+            P.INCIDENT_RECORD,
+            P.INCIDENT_VERIFY,
+            P.INCIDENT_EXPORT,
+            P.TENSION_DASHBOARD,
+            P.TENSION_VIEW,
+            P.TENSION_RECORD,
+            P.TENSION_VERIFY,
+            P.TENSION_ASSESS,
+            P.TENSION_APPROVE,
+            P.RELEASE_APPROVE,
+            P.MEDIATION_VIEW,
+            P.MEDIATION_MANAGE,
         }
     ),
-    Role.COHESION_OFFICER: frozenset(
-        {Permission.ORGANISATION_VIEW_MEMBERS, Permission.PERSON_VIEW}
+    Role.ANALYST: frozenset(
+        {
+            P.ORGANISATION_VIEW_MEMBERS,
+            P.INCIDENT_VIEW,
+            P.INCIDENT_EXPORT,
+            P.TENSION_DASHBOARD,
+            P.TENSION_VIEW,
+            P.TENSION_ASSESS,
+            P.MEDIATION_VIEW,
+        }
     ),
-    Role.ANALYST: frozenset({Permission.ORGANISATION_VIEW_MEMBERS}),
-    Role.PARTNER_OFFICER: frozenset({Permission.ORGANISATION_VIEW_MEMBERS}),
-    Role.VIEWER: frozenset(),
+    Role.PARTNER_OFFICER: frozenset(
+        {
+            P.ORGANISATION_VIEW_MEMBERS,
+            P.INCIDENT_VIEW,
+            P.INCIDENT_RECORD,
+            P.TENSION_DASHBOARD,
+            P.TENSION_VIEW,
+            P.TENSION_RECORD,
+            P.MEDIATION_VIEW,
+        }
+    ),
+    Role.VIEWER: frozenset({P.TENSION_DASHBOARD}),
+    Role.DATA_PROTECTION_OFFICER: frozenset(
+        {P.ORGANISATION_VIEW_MEMBERS, P.AUDIT_VIEW, P.DATA_PROTECTION}
+    ),
 }
 
 

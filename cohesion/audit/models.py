@@ -30,6 +30,37 @@ class AuditAction(models.TextChoices):
     LOOKUP_IMPORTED = "lookup_imported", "Area lookup imported"
     # Retention
     RETENTION_DELETED = "retention_deleted", "Expired data deleted"
+    # Incidents
+    INCIDENT_REPORTED = "incident_reported", "Incident reported by the public"
+    INCIDENT_RECORDED = "incident_recorded", "Incident recorded"
+    INCIDENT_UPDATED = "incident_updated", "Incident changed"
+    INCIDENT_STATUS_CHANGED = "incident_status_changed", "Incident status changed"
+    INCIDENT_VERIFIED = "incident_verified", "Incident verified for statistics"
+    INCIDENTS_LINKED = "incidents_linked", "Incidents linked"
+    REFERRAL_RECORDED = "referral_recorded", "Referral recorded"
+    INCIDENTS_EXPORTED = "incidents_exported", "Incidents exported"
+    # Release (four-eyes)
+    RELEASE_REQUESTED = "release_requested", "Wider audience requested"
+    RELEASE_APPROVED = "release_approved", "Wider audience approved"
+    RELEASE_DECLINED = "release_declined", "Wider audience declined"
+    RELEASE_NARROWED = "release_narrowed", "Audience narrowed"
+    # Tensions
+    INTELLIGENCE_RECORDED = "intelligence_recorded", "Intelligence recorded"
+    INTELLIGENCE_UPDATED = "intelligence_updated", "Intelligence changed"
+    RUMOUR_VERIFICATION_CHANGED = "rumour_verification_changed", "Rumour verification changed"
+    COUNTER_NARRATIVE_RECORDED = "counter_narrative_recorded", "Counter-narrative recorded"
+    ASSESSMENT_RECORDED = "assessment_recorded", "Tension assessment recorded"
+    ASSESSMENT_UPDATED = "assessment_updated", "Tension assessment changed"
+    ASSESSMENT_APPROVED = "assessment_approved", "Tension assessment approved"
+    # Mediation
+    MEDIATION_OPENED = "mediation_opened", "Mediation case opened"
+    MEDIATION_UPDATED = "mediation_updated", "Mediation case changed"
+    MEDIATION_SESSION_RECORDED = "mediation_session_recorded", "Mediation session recorded"
+    # Data protection
+    DATA_PROTECTION_SEARCHED = "data_protection_searched", "Records searched by reference"
+    PERSONAL_DATA_CORRECTED = "personal_data_corrected", "Personal data corrected"
+    PERSONAL_DATA_ERASED = "personal_data_erased", "Personal data erased"
+    RETENTION_RULE_CHANGED = "retention_rule_changed", "Retention rule changed"
     # Demo data
     DEMO_LOADED = "demo_loaded", "Demo data loaded"
 

@@ -88,7 +88,14 @@ def test_role_permissions():
 
     assert Permission.AUDIT_VIEW in ROLE_PERMISSIONS[Role.ADMINISTRATOR]
     assert Permission.AUDIT_VIEW not in ROLE_PERMISSIONS[Role.COHESION_OFFICER]
-    assert ROLE_PERMISSIONS[Role.VIEWER] == frozenset()
+    # Viewers (councillors, scrutiny) see tension levels, never casework.
+    assert ROLE_PERMISSIONS[Role.VIEWER] == frozenset({Permission.TENSION_DASHBOARD})
+    # Administrators run accounts; they do not read incidents.
+    assert Permission.INCIDENT_VIEW not in ROLE_PERMISSIONS[Role.ADMINISTRATOR]
+    # Release approval is separate from recording: partners record but cannot release.
+    assert Permission.INCIDENT_RECORD in ROLE_PERMISSIONS[Role.PARTNER_OFFICER]
+    assert Permission.RELEASE_APPROVE not in ROLE_PERMISSIONS[Role.PARTNER_OFFICER]
+    assert Permission.DATA_PROTECTION in ROLE_PERMISSIONS[Role.DATA_PROTECTION_OFFICER]
 
 
 def test_inactive_or_anonymous_users_have_no_permissions(olu):

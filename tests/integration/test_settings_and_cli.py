@@ -53,6 +53,8 @@ def test_production_settings_are_secure_by_default():
             "COHESION_ENV": "production",
             "SECRET_KEY": "x" * 50,
             "ALLOWED_HOSTS": "cohesion.example.org",
+            "COHESION_FIELD_ENCRYPTION_KEYS": "A" * 43 + "=",
+            "COHESION_VICTIM_KEY_SECRET": "y" * 40,
         },
     )
     assert result.returncode == 0, result.stderr
@@ -63,6 +65,16 @@ def test_production_settings_are_secure_by_default():
         "False",
         "31536000",
     ]
+
+
+def test_production_needs_the_personal_data_keys():
+    base = {"COHESION_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}
+    result = _python_settings("settings.DEBUG", base)
+    assert "Missing environment variable COHESION_FIELD_ENCRYPTION_KEYS" in result.stderr
+    result = _python_settings(
+        "settings.DEBUG", {**base, "COHESION_FIELD_ENCRYPTION_KEYS": "A" * 43 + "="}
+    )
+    assert "Missing environment variable COHESION_VICTIM_KEY_SECRET" in result.stderr
 
 
 def test_a_mistyped_boolean_is_refused():
