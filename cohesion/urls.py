@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("cohesion.accounts.urls")),
     path("", include("cohesion.areas.urls")),
     path("", include("cohesion.audit.urls")),
+    path("", include("cohesion.incidents.public_urls")),
     path("", include("cohesion.incidents.urls")),
     path("", include("cohesion.tensions.urls")),
     path("", include("cohesion.mediation.urls")),

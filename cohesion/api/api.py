@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from cohesion.accounts.api import router as accounts_router
 from cohesion.areas.api import router as areas_router
 from cohesion.incidents.api import router as incidents_router
+from cohesion.incidents.public_api import router as public_reports_router
 from cohesion.mediation.api import router as mediation_router
 from cohesion.tensions.api import router as tensions_router
 
@@ -31,6 +32,7 @@ api = NinjaAPI(
 api.add_router("/areas/", areas_router)
 api.add_router("/", accounts_router)
 api.add_router("/", incidents_router)
+api.add_router("/reports/", public_reports_router)
 api.add_router("/tensions/", tensions_router)
 api.add_router("/mediation/", mediation_router)
 

@@ -69,6 +69,10 @@ class Releasable(models.Model):
     def release_pending(self) -> bool:
         return bool(self.requested_audience)
 
+    def release_blocker(self, audience: str) -> str:
+        """Why this record cannot go to `audience` at all (e.g. no consent); "" if it can."""
+        return ""
+
 
 # --- Actions ---------------------------------------------------------------------------
 # One function per action; each checks rights, changes state and writes the audit row.
@@ -94,6 +98,9 @@ def request_release(obj: Releasable, *, audience: str, by: User, reason: str) ->
         raise ReleaseError("Only the organisation that holds the record can ask to share it.")
     if not reason.strip():
         raise ReleaseError("Say why it should be shared.")
+    blocker = obj.release_blocker(wanted)
+    if blocker:
+        raise ReleaseError(blocker)
     obj.requested_audience = wanted
     obj.release_requested_by = by
     obj.release_requested_at = timezone.now()
@@ -128,6 +135,9 @@ def approve_release(obj: Releasable, *, by: User) -> None:
         raise ReleaseError("Someone other than the person who asked must approve it.")
     if not _same_organisation(obj, by) or not has_permission(by, Permission.RELEASE_APPROVE):
         raise ReleaseError("You cannot approve sharing for this record.")
+    blocker = obj.release_blocker(obj.requested_audience)
+    if blocker:
+        raise ReleaseError(blocker)
     previous = obj.audience
     obj.audience = obj.requested_audience
     obj.requested_audience = ""

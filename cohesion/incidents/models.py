@@ -187,6 +187,15 @@ class Incident(Releasable):
     def __str__(self) -> str:
         return self.reference
 
+    def release_blocker(self, audience: str) -> str:
+        # Individual records reach partners only with consent, or a recorded safeguarding
+        # reason; published figures need the second-person verification first.
+        if audience == "partnership" and not (self.consent_to_share or self.safeguarding_override):
+            return "The person did not consent to sharing, and no safeguarding reason is recorded."
+        if audience == "public" and not self.counted_in_statistics:
+            return "Verify the incident before it counts in published figures."
+        return ""
+
 
 class ContactDetails(models.Model):
     """How to reach the reporter, with consent. Encrypted; deleted on schedule."""
