@@ -95,3 +95,4 @@ clean:
 ## Benchmarks print figures; they never fail on timings.
 bench: install-dev
 	COHESION_ENV=test $(BIN)/python benchmarks/geography.py
+	$(BIN)/python benchmarks/public_report_load.py

@@ -13,11 +13,17 @@ GROUPS: list[tuple[str, str, list[str]]] = [
     # (name, what it is for, how it maps to manage.py)
     ("areas", "Load boundaries and lookups; find the ward at a point", ["areas"]),
     ("users", "Add organisations and accounts; list who has access", ["users"]),
+    ("incidents", "Export incidents as the documented CSV", ["incidents"]),
+    ("keys", "Re-encrypt contact details under the newest key (rotate)", ["keys"]),
     ("demo", "Load the labelled synthetic demo dataset on real geography", ["demo"]),
     ("migrate", "Create or update the database tables", ["migrate"]),
     ("serve", "Serve the site (default http://127.0.0.1:8000)", ["runserver"]),
     ("worker", "Run background tasks (the Django tasks database worker)", ["db_worker"]),
-    ("housekeeping", "Delete expired sessions and stale sign-in failures", ["housekeeping"]),
+    (
+        "housekeeping",
+        "Delete expired sessions and sign-in failures; apply the retention schedule",
+        ["housekeeping"],
+    ),
     ("check", "Check the configuration for problems (add --deploy for production)", ["check"]),
     ("manage", "Any other Django management command", []),
 ]

@@ -234,8 +234,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-# The public report form ships in English and Polish (Derby and Sheffield's most
-# common main language after English, Census 2021 TS024). Names are in their own language.
+# The public report form ships in English and Polish, one of the commonest main
+# languages after English in Derby and Sheffield (see docs/adr/0008). Each name is
+# written in its own language.
 LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/London"

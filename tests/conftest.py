@@ -17,6 +17,7 @@ from cohesion.accounts import actions
 from cohesion.accounts.models import Organisation, OrganisationType, Role, User
 from cohesion.areas.bundled import DERBY, SHEFFIELD, load_bundled_geography
 from cohesion.areas.models import Area, AreaLevel
+from cohesion.core.reference_data import install_reference_data
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -38,6 +39,8 @@ def geography(db):
     """The bundled geography; reloaded if a transactional test flushed it."""
     if not _geography_loaded():
         load_bundled_geography()
+    # A transactional test's flush also empties what migrations seeded.
+    install_reference_data()
     return {
         a.code: a for a in Area.objects.filter(level=AreaLevel.LAD, code__in=[DERBY, SHEFFIELD])
     }

@@ -112,6 +112,16 @@ ACCOUNTS: list[tuple[str, str, Role, str, str, str, tuple[str, ...]]] = [
         "Community cohesion lead",
         (),
     ),
+    (
+        # Sheffield's second pair of eyes for sign-off.
+        "demo-sheffield-manager",
+        "Sheffield City Council",
+        Role.COHESION_OFFICER,
+        "Shona",
+        "Sheffield manager (demo)",
+        "Community safety manager",
+        (),
+    ),
 ]
 
 

@@ -61,6 +61,7 @@ class AuditAction(models.TextChoices):
     PERSONAL_DATA_CORRECTED = "personal_data_corrected", "Personal data corrected"
     PERSONAL_DATA_ERASED = "personal_data_erased", "Personal data erased"
     RETENTION_RULE_CHANGED = "retention_rule_changed", "Retention rule changed"
+    ENCRYPTION_KEYS_ROTATED = "encryption_keys_rotated", "Encryption keys rotated"
     # Demo data
     DEMO_LOADED = "demo_loaded", "Demo data loaded"
 

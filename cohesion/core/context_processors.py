@@ -25,19 +25,31 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
 def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     from django.urls import reverse
+    from django.utils.translation import gettext as _
 
     from cohesion.accounts.permissions import Permission, has_permission
 
+    user = request.user
     items = []
-    if request.user.is_authenticated:
-        items.append(("Dashboard", reverse("dashboard")))
-    items.append(("Areas", reverse("area-list")))
-    if request.user.is_authenticated:
-        items.append(("Organisations", reverse("organisation-list")))
-        if has_permission(request.user, Permission.AUDIT_VIEW):
-            items.append(("Audit trail", reverse("audit-search")))
+    if not user.is_authenticated:
+        items.append((_("Report an incident"), reverse("report-start")))
     else:
-        items.append(("Sign in", reverse("login")))
+        items.append((_("Dashboard"), reverse("dashboard")))
+        if has_permission(user, Permission.TENSION_DASHBOARD):
+            items.append((_("Tensions"), reverse("tension-dashboard")))
+        if has_permission(user, Permission.INCIDENT_VIEW):
+            items.append((_("Incidents"), reverse("incident-list")))
+        if has_permission(user, Permission.MEDIATION_VIEW):
+            items.append((_("Mediation"), reverse("mediation-list")))
+    items.append((_("Areas"), reverse("area-list")))
+    if user.is_authenticated:
+        items.append((_("Organisations"), reverse("organisation-list")))
+        if has_permission(user, Permission.DATA_PROTECTION):
+            items.append((_("Data protection"), reverse("data-protection")))
+        if has_permission(user, Permission.AUDIT_VIEW):
+            items.append((_("Audit trail"), reverse("audit-search")))
+    else:
+        items.append((_("Sign in"), reverse("login")))
     path = request.path
     return [
         {"label": label, "url": url, "active": bool(url) and url != "/" and path.startswith(url)}

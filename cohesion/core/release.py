@@ -15,15 +15,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from cohesion.accounts.models import User
 
 
 class Audience(models.TextChoices):
-    ORGANISATION = "organisation", "Internal to the organisation"
-    PARTNERSHIP = "partnership", "Shared with partners covering the area"
-    PUBLIC = "public", "Published (in aggregate)"
+    ORGANISATION = "organisation", _("Internal to the organisation")
+    PARTNERSHIP = "partnership", _("Shared with partners covering the area")
+    PUBLIC = "public", _("Published (in aggregate)")
 
 
 AUDIENCE_ORDER = {Audience.ORGANISATION: 0, Audience.PARTNERSHIP: 1, Audience.PUBLIC: 2}

@@ -181,6 +181,12 @@ class TensionAssessment(Releasable):
     def is_approved(self) -> bool:
         return self.approved_by_id is not None
 
+    def release_blocker(self, audience: str) -> str:
+        # Partners act on assessments; an unapproved one is still a draft.
+        if not self.is_approved:
+            return "A second person must approve the assessment before it is shared."
+        return ""
+
 
 class AssessmentAction(models.Model):
     assessment = models.ForeignKey(

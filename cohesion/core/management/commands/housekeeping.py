@@ -1,4 +1,4 @@
-"""`cohesion housekeeping`: delete expired sessions and stale sign-in failures."""
+"""`cohesion housekeeping`: delete expired sessions and sign-in failures; apply retention."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from cohesion.core.tasks import housekeeping
 
 
 class Command(BaseCommand):
-    help = "Delete expired sessions and stale sign-in failures (run daily, e.g. from cron)."
+    help = (
+        "Delete expired sessions and stale sign-in failures, and apply the retention "
+        "schedule (run daily, e.g. from cron)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -1,0 +1,71 @@
+"""What a data protection officer may find: the records their organisation holds.
+
+A DPO acts for their organisation as data controller, so they search, correct
+and erase the incidents and mediation cases that organisation holds, whatever
+ward they are in, and nothing another organisation holds (a 404, as elsewhere).
+Records merely shared with the organisation by a partner are the partner's to
+answer for.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cohesion.accounts.models import User
+from cohesion.accounts.permissions import Permission, has_permission
+from cohesion.incidents.models import Incident
+from cohesion.mediation.models import MediationCase
+
+
+def is_dpo(user: User) -> bool:
+    return has_permission(user, Permission.DATA_PROTECTION)
+
+
+def incidents_held_for(user: User) -> QuerySet[Incident]:
+    if user.is_superuser:
+        return Incident.objects.all()
+    if not is_dpo(user) or user.organisation_id is None:
+        return Incident.objects.none()
+    return Incident.objects.filter(organisation_id=user.organisation_id)
+
+
+def cases_held_for(user: User) -> QuerySet[MediationCase]:
+    if user.is_superuser:
+        return MediationCase.objects.all()
+    if not is_dpo(user) or user.organisation_id is None:
+        return MediationCase.objects.none()
+    return MediationCase.objects.filter(organisation_id=user.organisation_id)
+
+
+def _key(value: str | uuid.UUID) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+def get_held_incident(user: User, incident_uuid: str | uuid.UUID) -> Incident:
+    incident = (
+        incidents_held_for(user)
+        .select_related("organisation", "council", "ward", "lsoa", "recorded_by")
+        .filter(uuid=_key(incident_uuid))
+        .first()
+    )
+    if incident is None:
+        raise Http404
+    return incident
+
+
+def get_held_case(user: User, case_uuid: str | uuid.UUID) -> MediationCase:
+    case = (
+        cases_held_for(user)
+        .select_related("organisation", "area", "mediator")
+        .filter(uuid=_key(case_uuid))
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
