@@ -279,6 +279,8 @@ TASKS = {
 # Generous, because a reporting centre or a library shares one address.
 PUBLIC_REPORT_RATE_LIMIT = env_int("COHESION_REPORT_RATE_LIMIT", 20)
 PUBLIC_REPORT_RATE_WINDOW_MINUTES = env_int("COHESION_REPORT_RATE_WINDOW_MINUTES", 60)
+# Seconds a server process keeps the form's places and terms (cohesion/incidents/public/reference.py).
+PUBLIC_FORM_REFERENCE_SECONDS = env_int("COHESION_FORM_REFERENCE_SECONDS", 0 if IS_TEST else 60)
 
 MAP_TILE_URL = env_str("COHESION_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("COHESION_MAP_TILE_ATTRIBUTION", "")

@@ -7,3 +7,8 @@ class IncidentsConfig(AppConfig):
     name = "cohesion.incidents"
     label = "incidents"
     verbose_name = "Incidents"
+
+    def ready(self) -> None:
+        from cohesion.incidents.public.reference import connect_signals
+
+        connect_signals()

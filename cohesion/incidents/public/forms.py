@@ -25,6 +25,7 @@ from cohesion.areas.geo import locate_point
 from cohesion.core.forms import GovUKBoundField, GovUKForm
 from cohesion.incidents import choices as c
 from cohesion.incidents.public import routing
+from cohesion.incidents.public.reference import memoised
 from cohesion.vocabularies.models import Term, Vocabulary
 
 NOT_SURE = "not_sure"
@@ -336,8 +337,14 @@ class WhereForm(StepForm):
         return data
 
 
-def _strand_terms() -> list[Term]:
-    return list(Term.objects.of(Vocabulary.HATE_STRAND).current())
+def strand_terms() -> list[Term]:
+    return memoised("strands", lambda: list(Term.objects.of(Vocabulary.HATE_STRAND).current()))
+
+
+def incident_type_terms() -> list[Term]:
+    return memoised(
+        "incident_types", lambda: list(Term.objects.of(Vocabulary.INCIDENT_TYPE).current())
+    )
 
 
 class TargetedForm(StepForm):
@@ -359,7 +366,7 @@ class TargetedForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        terms = _strand_terms()
+        terms = strand_terms()
         field = self.fields["strands"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(t.code, t.display_label) for t in terms] + [
@@ -393,9 +400,7 @@ class IncidentTypeForm(StepForm):
         super().__init__(*args, **kwargs)
         field = self.fields["incident_types"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [
-            (t.code, t.display_label) for t in Term.objects.of(Vocabulary.INCIDENT_TYPE).current()
-        ]
+        field.choices = [(t.code, t.display_label) for t in incident_type_terms()]
 
 
 class WhoForm(StepForm):

@@ -12,6 +12,7 @@ from django.db.models import Min
 
 from cohesion.accounts.models import Organisation, OrganisationType
 from cohesion.areas.models import Area, AreaLevel
+from cohesion.incidents.public.reference import memoised
 
 
 @dataclass(frozen=True)
@@ -41,18 +42,24 @@ def _receiving_organisation_ids() -> dict[int, int]:
 
 def receiving_organisation(council: Area) -> Organisation | None:
     """The council organisation that receives reports about `council`, if there is one."""
-    return (
-        Organisation.objects.filter(type=OrganisationType.COUNCIL, areas=council)
-        .order_by("pk")
-        .first()
-    )
+    return memoised("receivers", _receivers).get(council.pk)
+
+
+def _receivers() -> dict[int, Organisation]:
+    ids = _receiving_organisation_ids()
+    organisations = Organisation.objects.in_bulk(set(ids.values()))
+    return {area: organisations[org] for area, org in ids.items() if org in organisations}
 
 
 def offered_places() -> list[CouncilPlaces]:
     """Councils with a receiving organisation, each with its current wards by name.
 
-    Two queries whatever the number of councils: the form is on the hot path.
+    Memoised per process for a minute (see `reference.py`); three queries when not.
     """
+    return memoised("places", _offered_places)
+
+
+def _offered_places() -> list[CouncilPlaces]:
     councils = list(
         Area.objects.filter(pk__in=_receiving_organisation_ids().keys(), level=AreaLevel.LAD)
         .defer("geometry")

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from cohesion.areas.models import Area, AreaLevel
@@ -27,9 +26,14 @@ from cohesion.audit.models import AuditAction
 from cohesion.incidents import choices as c
 from cohesion.incidents.models import ContactDetails, Incident, PublicSubmission
 from cohesion.incidents.public import routing
-from cohesion.incidents.public.forms import NOT_SURE, SHARE_NONE, YES
+from cohesion.incidents.public.forms import (
+    NOT_SURE,
+    SHARE_NONE,
+    YES,
+    incident_type_terms,
+    strand_terms,
+)
 from cohesion.lib.references import new_reference
-from cohesion.vocabularies.models import Term, Vocabulary
 
 CONSENT_RECORDED_BY = "reporter (web form)"
 
@@ -68,30 +72,23 @@ def existing_report(idempotency_key: uuid.UUID | str) -> Incident | None:
 
 
 def _areas(council_code: str, ward_code: str, lsoa_code: str) -> list[Area | None]:
-    """The council, ward and LSOA named by code (newest boundaries), in one query."""
-    wanted = [
-        (council_code, AreaLevel.LAD),
-        (ward_code, AreaLevel.WARD),
-        (lsoa_code, AreaLevel.LSOA),
-    ]
-    query = Q(pk__in=[])
-    for code, level in wanted:
-        if code:
-            query |= Q(code=code, level=level)
-    found: dict[tuple[str, str], Area] = {}
-    for area in Area.objects.filter(query).defer("geometry").order_by("generation"):
-        found[(area.code, area.level)] = area  # newest generation wins
-    council = found.get((council_code, AreaLevel.LAD))
-    result: list[Area | None] = [council]
-    for code, level in wanted[1:]:
-        inner = found.get((code, level))
-        # A ward or LSOA must lie in the council the report goes to.
-        result.append(
-            inner
-            if inner is not None and council is not None and inner.council_id == council.pk
-            else None
+    """The council and ward from the places the form offers; the LSOA (map points only)."""
+    council: Area | None = None
+    ward: Area | None = None
+    for places in routing.offered_places():
+        if places.council.code == council_code:
+            council = places.council
+            ward = next((w for w in places.wards if w.code == ward_code), None)
+    lsoa = None
+    if council is not None and lsoa_code:
+        # A map point's LSOA must lie in the council the report goes to.
+        lsoa = (
+            Area.objects.filter(code=lsoa_code, level=AreaLevel.LSOA, council=council)
+            .defer("geometry")
+            .order_by("-generation")
+            .first()
         )
-    return result
+    return [council, ward, lsoa]
 
 
 def submit_public_report(
@@ -150,12 +147,8 @@ def submit(
     exact = precision == c.Precision.EXACT
     strand_codes = {s for s in answers.get("strands") or [] if s != NOT_SURE}
     type_codes = set(answers.get("incident_types") or [])
-    terms = Term.objects.filter(
-        Q(vocabulary=Vocabulary.HATE_STRAND, code__in=strand_codes)
-        | Q(vocabulary=Vocabulary.INCIDENT_TYPE, code__in=type_codes)
-    ).values_list("pk", "vocabulary")
-    strands = [pk for pk, vocabulary in terms if vocabulary == Vocabulary.HATE_STRAND]
-    incident_types = [pk for pk, vocabulary in terms if vocabulary == Vocabulary.INCIDENT_TYPE]
+    strands = [t.pk for t in strand_terms() if t.code in strand_codes]
+    incident_types = [t.pk for t in incident_type_terms() if t.code in type_codes]
     role = str(answers["reporter_role"])
     wants_contact = answers.get("consent_to_contact") == YES and role != c.ReporterRole.ANONYMOUS
     share = [s for s in answers.get("consent_to_share") or [] if s != SHARE_NONE]
