@@ -166,6 +166,8 @@ def load_accounts(context: DemoContext) -> list[str]:
         )
         made_users += 1
     lines = [f"{made_orgs} organisations and {made_users} accounts created"]
-    lines += [f"{u:16} {r.label:18} {o}" for u, o, r, *_ in ACCOUNTS]
+    name_width = max(len(u) for u, *_ in ACCOUNTS)
+    role_width = max(len(r.label) for _, _, r, *_ in ACCOUNTS)
+    lines += [f"{u:{name_width}}  {r.label:{role_width}}  {o}" for u, o, r, *_ in ACCOUNTS]
     lines.append(f"password for every demo account: {DEMO_PASSWORD}")
     return lines

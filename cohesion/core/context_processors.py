@@ -32,7 +32,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     user = request.user
     items = []
     if not user.is_authenticated:
-        items.append((_("Report an incident"), reverse("report-start")))
+        items.append((_("Report a hate incident"), reverse("report-start")))
     else:
         items.append((_("Dashboard"), reverse("dashboard")))
         if has_permission(user, Permission.TENSION_DASHBOARD):

@@ -268,15 +268,17 @@ def load_incidents(context: DemoContext) -> list[str]:
                     consent_recorded_by=recorder.username if consent else "",
                     counted_in_statistics=verified,
                     verified_by=manager if verified else None,
-                    verified_at=reported + dt.timedelta(days=3) if verified else None,
+                    verified_at=min(reported + dt.timedelta(days=3), now) if verified else None,
                     audience=Audience.PARTNERSHIP if shares else Audience.ORGANISATION,
                     release_requested_by=recorder if shares else None,
-                    release_requested_at=reported + dt.timedelta(days=4) if shares else None,
+                    release_requested_at=min(reported + dt.timedelta(days=4), now)
+                    if shares
+                    else None,
                     release_reason=f"{LABEL} For the partnership tasking meeting."
                     if shares
                     else "",
                     released_by=manager if shares else None,
-                    released_at=reported + dt.timedelta(days=5) if shares else None,
+                    released_at=min(reported + dt.timedelta(days=5), now) if shares else None,
                     is_synthetic=True,
                     **_victim(rng, strand),
                 )
@@ -316,7 +318,7 @@ def load_incidents(context: DemoContext) -> list[str]:
                     from_status=c.Status.RECEIVED,
                     to_status=incident.status,
                     changed_by=incident.recorded_by,
-                    changed_at=incident.reported_at + dt.timedelta(days=2),
+                    changed_at=min(incident.reported_at + dt.timedelta(days=2), now),
                     note=f"{LABEL} Triaged at the weekly meeting.",
                 )
             )
@@ -325,7 +327,7 @@ def load_incidents(context: DemoContext) -> list[str]:
                 Referral(
                     incident=incident,
                     referred_to=rng.choice(CODES["ReferralTarget"]),
-                    referred_on=incident.occurred_on + dt.timedelta(days=2),
+                    referred_on=min(incident.occurred_on + dt.timedelta(days=2), now.date()),
                     referred_by=incident.recorded_by,
                     outcome=rng.choice(CODES["ReferralOutcome"]),
                 )
