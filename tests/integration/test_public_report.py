@@ -17,6 +17,7 @@ from cohesion.incidents.models import ContactDetails, Incident, PublicSubmission
 from cohesion.incidents.public import journey
 from cohesion.incidents.public.submission import (
     RateLimited,
+    SubmissionRejected,
     client_hash,
     submit_public_report,
 )
@@ -451,7 +452,7 @@ def test_a_submission_that_loses_the_race_returns_the_winners_incident(derby_cou
         answers, idempotency_key=key, client_address="1.2.3.4", language="en"
     )
     real = submission.existing_report
-    calls: list[object] = []
+    calls = []
 
     def first_look_sees_nothing(k):
         calls.append(k)
@@ -474,8 +475,8 @@ def test_a_submission_that_loses_the_race_returns_the_winners_incident(derby_cou
 def test_concurrent_submissions_with_one_key_store_one_incident(derby_council, geography):
     answers = _answers()
     key = uuid.uuid4()
-    results: list[int] = []
-    errors: list[Exception] = []
+    results = []
+    errors = []
     barrier = threading.Barrier(4)
 
     def submit() -> None:
@@ -612,3 +613,15 @@ def test_polish_vocabulary_and_errors(public):
     public.post(step_url("what-they-did"), {"incident_types": ["verbal_abuse"]})
     html = public.get(step_url("who")).content.decode()
     assert "Przydarzyło się to mnie" in html
+
+
+def test_a_report_erased_on_request_is_not_stored_again_when_replayed(derby_council):
+    answers = _answers()
+    key = uuid.uuid4()
+    first = submit_public_report(
+        answers, idempotency_key=key, client_address="1.2.3.4", language="en"
+    )
+    first.delete()  # erased by the data protection officer; the submission row stays a while
+    with pytest.raises(SubmissionRejected):
+        submit_public_report(answers, idempotency_key=key, client_address="1.2.3.4", language="en")
+    assert Incident.objects.count() == 0
