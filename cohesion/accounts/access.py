@@ -13,18 +13,12 @@ from django.http import Http404
 
 from cohesion.accounts.models import Organisation, User
 from cohesion.accounts.permissions import Permission, has_permission
-
-
-def _as_uuid(value: str | uuid.UUID) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
+from cohesion.lib.ids import uuid_or_404
 
 
 def get_organisation_for_user(viewer: User, organisation_uuid: str | uuid.UUID) -> Organisation:
     """The organisation, if it is the viewer's own (operators may see any)."""
-    organisation = Organisation.objects.filter(uuid=_as_uuid(organisation_uuid)).first()
+    organisation = Organisation.objects.filter(uuid=uuid_or_404(organisation_uuid)).first()
     if organisation is None:
         raise Http404
     if not viewer.is_superuser and organisation.pk != viewer.organisation_id:
@@ -36,7 +30,9 @@ def get_organisation_for_user(viewer: User, organisation_uuid: str | uuid.UUID) 
 
 def get_person_for_user(viewer: User, person_uuid: str | uuid.UUID) -> User:
     """A person's account, for themselves or for someone in their organisation allowed to see people."""
-    person = User.objects.select_related("organisation").filter(uuid=_as_uuid(person_uuid)).first()
+    person = (
+        User.objects.select_related("organisation").filter(uuid=uuid_or_404(person_uuid)).first()
+    )
     if person is None:
         raise Http404
     if person.pk == viewer.pk or viewer.is_superuser:

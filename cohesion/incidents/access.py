@@ -18,6 +18,7 @@ from cohesion.accounts.models import User
 from cohesion.accounts.permissions import Permission, areas_in_scope, has_permission
 from cohesion.core.release import Audience
 from cohesion.incidents.models import Incident, IncidentQuerySet
+from cohesion.lib.ids import uuid_or_404
 
 
 def incidents_visible_to(user: User) -> IncidentQuerySet:
@@ -34,10 +35,7 @@ def incidents_visible_to(user: User) -> IncidentQuerySet:
 
 
 def get_incident_for_user(user: User, incident_uuid: str | uuid.UUID) -> Incident:
-    try:
-        key = incident_uuid if isinstance(incident_uuid, uuid.UUID) else uuid.UUID(incident_uuid)
-    except ValueError:
-        raise Http404 from None
+    key = uuid_or_404(incident_uuid)
     incident = (
         incidents_visible_to(user)
         .select_related("organisation", "council", "ward", "lsoa", "recorded_by", "verified_by")

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from cohesion.accounts.models import User
 from cohesion.accounts.permissions import Permission, areas_in_scope, has_permission
+from cohesion.lib.ids import uuid_or_404
 from cohesion.mediation.models import MediationCase
 
 
@@ -25,10 +26,7 @@ def cases_visible_to(user: User) -> QuerySet[MediationCase]:
 
 
 def get_case_for_user(user: User, case_uuid: str | uuid.UUID) -> MediationCase:
-    try:
-        key = case_uuid if isinstance(case_uuid, uuid.UUID) else uuid.UUID(str(case_uuid))
-    except ValueError:
-        raise Http404 from None
+    key = uuid_or_404(case_uuid)
     case = (
         cases_visible_to(user)
         .select_related("organisation", "area", "mediator")

@@ -17,6 +17,7 @@ from django.http import Http404
 from cohesion.accounts.models import User
 from cohesion.accounts.permissions import Permission, has_permission
 from cohesion.incidents.models import Incident
+from cohesion.lib.ids import uuid_or_404
 from cohesion.mediation.models import MediationCase
 
 
@@ -40,18 +41,11 @@ def cases_held_for(user: User) -> QuerySet[MediationCase]:
     return MediationCase.objects.filter(organisation_id=user.organisation_id)
 
 
-def _key(value: str | uuid.UUID) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
-
-
 def get_held_incident(user: User, incident_uuid: str | uuid.UUID) -> Incident:
     incident = (
         incidents_held_for(user)
         .select_related("organisation", "council", "ward", "lsoa", "recorded_by")
-        .filter(uuid=_key(incident_uuid))
+        .filter(uuid=uuid_or_404(incident_uuid))
         .first()
     )
     if incident is None:
@@ -63,7 +57,7 @@ def get_held_case(user: User, case_uuid: str | uuid.UUID) -> MediationCase:
     case = (
         cases_held_for(user)
         .select_related("organisation", "area", "mediator")
-        .filter(uuid=_key(case_uuid))
+        .filter(uuid=uuid_or_404(case_uuid))
         .first()
     )
     if case is None:

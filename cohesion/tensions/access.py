@@ -19,16 +19,10 @@ from django.http import Http404
 from cohesion.accounts.models import User
 from cohesion.accounts.permissions import Permission, areas_in_scope, has_permission
 from cohesion.core.release import Audience
+from cohesion.lib.ids import uuid_or_404
 from cohesion.tensions.models import IntelligenceItem, TensionAssessment
 
 _SHARED = [Audience.PARTNERSHIP, Audience.PUBLIC]
-
-
-def _as_uuid(value: str | uuid.UUID) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None
 
 
 def items_visible_to(user: User) -> QuerySet[IntelligenceItem]:
@@ -50,7 +44,7 @@ def get_item_for_user(user: User, item_uuid: str | uuid.UUID) -> IntelligenceIte
     item = (
         items_visible_to(user)
         .select_related("organisation", "council", "recorded_by")
-        .filter(uuid=_as_uuid(item_uuid))
+        .filter(uuid=uuid_or_404(item_uuid))
         .first()
     )
     if item is None:
@@ -83,7 +77,7 @@ def get_assessment_for_user(user: User, assessment_uuid: str | uuid.UUID) -> Ten
     assessment = (
         assessments_visible_to(user)
         .select_related("organisation", "area", "assessor", "approved_by")
-        .filter(uuid=_as_uuid(assessment_uuid))
+        .filter(uuid=uuid_or_404(assessment_uuid))
         .first()
     )
     if assessment is None:
