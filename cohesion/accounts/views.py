@@ -15,6 +15,7 @@ from cohesion.accounts.permissions import (
     areas_in_scope,
     has_permission,
 )
+from cohesion.accounts.work import work_for
 from cohesion.areas.models import AreaLevel
 from cohesion.audit.log import record_view
 
@@ -39,6 +40,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "councils": councils[:20],
             "can_view_audit": has_permission(user, Permission.AUDIT_VIEW),
             "can_view_members": has_permission(user, Permission.ORGANISATION_VIEW_MEMBERS),
+            "work": work_for(user),
+            "can": {
+                "report": True,
+                "incidents": has_permission(user, Permission.INCIDENT_VIEW),
+                "tensions": has_permission(user, Permission.TENSION_DASHBOARD),
+                "intelligence": has_permission(user, Permission.TENSION_VIEW),
+                "mediation": has_permission(user, Permission.MEDIATION_VIEW),
+                "data_protection": has_permission(user, Permission.DATA_PROTECTION),
+            },
         },
     )
 
