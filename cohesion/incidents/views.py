@@ -15,8 +15,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -43,20 +41,10 @@ from cohesion.incidents.forms import (
 from cohesion.incidents.models import ContactDetails, Incident, IncidentLink, Referral
 
 PAGE_SIZE = 50
-RELEASE_PANEL = "_components/release_panel.html"
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _release_panel_available() -> bool:
-    # The panel is built separately; the page works without it until it exists.
-    try:
-        get_template(RELEASE_PANEL)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def filters_from(form: IncidentFilterForm) -> export.ExportFilters:
@@ -202,7 +190,6 @@ def incident_detail(request: HttpRequest, incident_uuid: str) -> HttpResponse:
             "has_contact": ContactDetails.objects.filter(incident=incident).exists(),
             "can_edit": can_edit,
             "can_verify": can_verify_incident(user, incident),
-            "release_panel": _release_panel_available(),
         },
     )
 
