@@ -14,7 +14,7 @@ import uuid
 from django.db.models import QuerySet
 from django.http import Http404
 
-from cohesion.accounts.models import User
+from cohesion.accounts.models import OrganisationType, User
 from cohesion.accounts.permissions import Permission, has_permission
 from cohesion.incidents.models import Incident
 from cohesion.lib.ids import uuid_or_404
@@ -23,6 +23,18 @@ from cohesion.mediation.models import MediationCase
 
 def is_dpo(user: User) -> bool:
     return has_permission(user, Permission.DATA_PROTECTION)
+
+
+def can_set_retention(user: User) -> bool:
+    """The schedule is one for the whole platform, so the council's officer sets it.
+
+    A partner's data protection officer sees the schedule (their records follow it)
+    but changing it is for the lead organisation of the partnership, the council.
+    """
+    if user.is_superuser:
+        return True
+    organisation = user.organisation
+    return is_dpo(user) and organisation is not None and organisation.type == OrganisationType.COUNCIL
 
 
 def incidents_held_for(user: User) -> QuerySet[Incident]:

@@ -14,13 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from cohesion.accounts.models import User
-from cohesion.accounts.permissions import Permission, has_permission
 from cohesion.audit.log import record
 from cohesion.audit.models import AuditAction
 from cohesion.incidents.models import ContactDetails, Incident
 from cohesion.mediation.models import MediationCase
 from cohesion.privacy import retention
-from cohesion.privacy.access import cases_held_for, incidents_held_for
+from cohesion.privacy.access import can_set_retention, cases_held_for, incidents_held_for
 from cohesion.privacy.models import RetentionRule
 
 # The personal data on an incident a DPO may correct (other fields are the
@@ -166,8 +165,10 @@ def change_retention_rule(
     *, by: User, rule: RetentionRule, after_days: int, enabled: bool
 ) -> dict[str, dict[str, Any]]:
     """Change how long a kind of record is kept, or switch the rule off; returns old/new."""
-    if not has_permission(by, Permission.DATA_PROTECTION):
-        raise DataProtectionError("Only a data protection officer can change the schedule.")
+    if not can_set_retention(by):
+        raise DataProtectionError(
+            "Only the council's data protection officer can change the schedule."
+        )
     if after_days < 1:
         raise DataProtectionError("Keep records for at least 1 day.")
     with transaction.atomic():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from cohesion.audit.log import record_view
 from cohesion.incidents.models import ContactDetails, Incident
 from cohesion.mediation.models import MediationCase
 from cohesion.privacy import actions, retention
-from cohesion.privacy.access import get_held_case, get_held_incident, is_dpo
+from cohesion.privacy.access import can_set_retention, get_held_case, get_held_incident, is_dpo
 from cohesion.privacy.forms import CorrectIncidentForm, EraseForm, RetentionRuleForm, SearchForm
 from cohesion.privacy.models import ALLOWED_ACTIONS, RetentionRule
 from cohesion.privacy.search import search
@@ -185,13 +186,19 @@ def retention_rules(request: HttpRequest) -> HttpResponse:
         }
         for rule in rules
     ]
-    return render(request, "privacy/retention_list.html", {"rows": rows})
+    return render(
+        request,
+        "privacy/retention_list.html",
+        {"rows": rows, "can_change": can_set_retention(request.user)},  # type: ignore[arg-type]
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def retention_rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
     user = _dpo(request)
+    if not can_set_retention(user):
+        raise PermissionDenied
     rule = get_object_or_404(RetentionRule, pk=rule_id)
     form = RetentionRuleForm(
         request.POST or None, initial={"after_days": rule.after_days, "enabled": rule.enabled}

@@ -288,3 +288,29 @@ def test_mediation_cases_are_found_by_reference_and_can_be_erased(dpo_client, ol
     )
     case.refresh_from_db()
     assert case.summary == ERASED and case.anonymised_at is not None
+
+
+def test_a_partners_data_protection_officer_sees_the_schedule_but_cannot_change_it(
+    client, derbyshire_police
+):
+    from cohesion.accounts.models import Role
+    from cohesion.privacy.actions import DataProtectionError, change_retention_rule
+    from tests.conftest import make_user
+
+    police_dpo = make_user("priya", derbyshire_police, Role.DATA_PROTECTION_OFFICER)
+    rule = RetentionRule.objects.get(
+        record_kind=RecordKind.INCIDENT_CONTACT_DETAILS, action=RetentionAction.DELETE
+    )
+    client.force_login(police_dpo)
+    page = client.get(reverse("data-protection-retention"))
+    assert page.status_code == 200
+    assert reverse("data-protection-retention-edit", args=[rule.pk]) not in page.text
+    edit = client.post(
+        reverse("data-protection-retention-edit", args=[rule.pk]), {"after_days": "1"}
+    )
+    assert edit.status_code == 403
+    with pytest.raises(DataProtectionError, match="council's data protection officer"):
+        change_retention_rule(by=police_dpo, rule=rule, after_days=1, enabled=True)
+    rule.refresh_from_db()
+    assert rule.after_days == 365
+    assert not AuditEvent.objects.filter(action=AuditAction.RETENTION_RULE_CHANGED).exists()
