@@ -34,7 +34,9 @@ def can_set_retention(user: User) -> bool:
     if user.is_superuser:
         return True
     organisation = user.organisation
-    return is_dpo(user) and organisation is not None and organisation.type == OrganisationType.COUNCIL
+    return (
+        is_dpo(user) and organisation is not None and organisation.type == OrganisationType.COUNCIL
+    )
 
 
 def incidents_held_for(user: User) -> QuerySet[Incident]:
