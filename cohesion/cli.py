@@ -14,6 +14,11 @@ GROUPS: list[tuple[str, str, list[str]]] = [
     ("areas", "Load boundaries and lookups; find the ward at a point", ["areas"]),
     ("users", "Add organisations and accounts; list who has access", ["users"]),
     ("incidents", "Export incidents as the documented CSV", ["incidents"]),
+    (
+        "sia",
+        "Strategic Intelligence Assessment as JSON or HTML, from a CSV or the database",
+        [],
+    ),
     ("keys", "Re-encrypt contact details under the newest key (rotate)", ["keys"]),
     ("demo", "Load the labelled synthetic demo dataset on real geography", ["demo"]),
     ("migrate", "Create or update the database tables", ["migrate"]),
@@ -57,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cohesion: unknown command {group!r}\n", file=sys.stderr)
         print(usage(), file=sys.stderr)
         return 2
+    if group == "sia":
+        return _sia(rest)
     if group == "serve" and not any(not a.startswith("-") for a in rest):
         rest = [*rest, "127.0.0.1:8000"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cohesion.settings")
@@ -64,6 +71,23 @@ def main(argv: list[str] | None = None) -> int:
 
     execute_from_command_line(["cohesion", *mapping[group], *rest])
     return 0
+
+
+def _sia(rest: list[str]) -> int:
+    """The analytics layer needs no Django, unless it must read incidents from the database."""
+    from cohesion.insight.cli import main as sia_main
+
+    if "--incidents" in rest or any(a.startswith("--incidents=") for a in rest):
+        return sia_main(rest)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cohesion.settings")
+    import django
+
+    django.setup()
+    from cohesion.audit.context import audit_channel
+    from cohesion.incidents.sia_source import all_incidents
+
+    with audit_channel("cli"):
+        return sia_main(rest, load_incidents=all_incidents)
 
 
 if __name__ == "__main__":
