@@ -96,3 +96,4 @@ clean:
 bench: install-dev
 	COHESION_ENV=test $(BIN)/python benchmarks/geography.py
 	$(BIN)/python benchmarks/public_report_load.py
+	$(BIN)/python benchmarks/sia.py

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "cohesion.tensions",
     "cohesion.mediation",
     "cohesion.privacy",
+    "cohesion.assessments",
     "cohesion.demo",
 ]
 

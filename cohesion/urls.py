@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("cohesion.tensions.urls")),
     path("", include("cohesion.mediation.urls")),
     path("", include("cohesion.privacy.urls")),
+    path("", include("cohesion.assessments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -39,6 +39,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             items.append((_("Tensions"), reverse("tension-dashboard")))
         if has_permission(user, Permission.INCIDENT_VIEW):
             items.append((_("Incidents"), reverse("incident-list")))
+            items.append((_("Assessment"), reverse("sia")))
         if has_permission(user, Permission.MEDIATION_VIEW):
             items.append((_("Mediation"), reverse("mediation-list")))
     items.append((_("Areas"), reverse("area-list")))

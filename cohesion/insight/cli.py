@@ -5,8 +5,7 @@
                  --format json|html|pdf|docx|xlsx --output FILE
 
 `main(argv)` returns the exit code: 0 written; 1 an input file breaks its
-contract (the message names the row and column); 2 a usage error or something
-not available yet (pdf/docx/xlsx). Nothing is written unless the whole
+contract (the message names the row and column); 2 a usage error. Nothing is written unless the whole
 assessment succeeds, and the output file is replaced atomically (a temporary
 file in the same folder, then a rename). `--output -` writes to standard output.
 
@@ -14,6 +13,7 @@ Without `--population`, the ward populations bundled in `cohesion/opendata/`
 are used. Without `--incidents`, the caller's `load_incidents` reads them (the
 `cohesion` command passes a database reader); there is no Django here.
 `--public` applies the disclosure rule (`cohesion.insight.disclosure`).
+`--format pdf|docx|xlsx` lay out the same sections (`cohesion.insight.render`).
 """
 
 from __future__ import annotations
@@ -34,10 +34,16 @@ import pandas as pd
 from cohesion.insight.disclosure import DisclosureRule, apply_to_assessment
 from cohesion.insight.inputs import InputError, from_frames, read_incidents, read_population
 from cohesion.insight.population import PopulationDataError, bundled_ward_population
+from cohesion.insight.render import to_docx, to_pdf, to_xlsx
 from cohesion.insight.sia import assess, to_json
 
 FORMATS = ("json", "html", "pdf", "docx", "xlsx")
-AVAILABLE = ("json", "html")
+AVAILABLE = FORMATS
+BINARY: dict[str, Callable[[dict[str, Any]], bytes]] = {
+    "pdf": to_pdf,
+    "docx": to_docx,
+    "xlsx": to_xlsx,
+}
 USAGE_ERROR = 2
 INPUT_ERROR = 1
 
@@ -136,13 +142,17 @@ def render_html(data: dict[str, Any]) -> str:
     )
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to path via a temporary file in the same folder and a rename."""
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write text (or bytes) to path via a temporary file in the same folder and a rename."""
     folder = path.resolve().parent
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -202,13 +212,20 @@ def main(argv: list[str] | None = None, load_incidents: IncidentLoader | None = 
         return INPUT_ERROR
     if args.public:
         data = apply_to_assessment(data, DisclosureRule())
-    text = (
-        json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        if args.format == "json"
-        else render_html(data)
-    )
+    text: str | bytes
+    if args.format in BINARY:
+        text = BINARY[args.format](data)
+    elif args.format == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render_html(data)
     if args.output == "-":
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
     else:
         write_atomically(Path(args.output), text)
         print(f"cohesion sia: wrote {args.output} ({args.format})", file=sys.stderr)

@@ -82,11 +82,23 @@ def test_html_output_is_a_plain_table_dump(files):
     assert "victims&#x27; shares" in page  # escaped
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "docx", "xlsx"])
-def test_other_formats_are_not_available_yet(files, fmt, capsys):
-    assert main(args(files, fmt=fmt)) == 2
-    assert f"--format {fmt} is not available yet" in capsys.readouterr().err
-    assert not files["output"].exists()
+@pytest.mark.parametrize(
+    ("fmt", "magic"), [("pdf", b"%PDF-"), ("docx", b"PK\x03\x04"), ("xlsx", b"PK\x03\x04")]
+)
+@pytest.mark.parametrize("public", [False, True], ids=["exact", "public"])
+def test_pdf_docx_and_xlsx_are_written_atomically(files, fmt, magic, public, capsys):
+    files["output"] = files["output"].with_suffix(f".{fmt}")
+    files["output"].write_bytes(b"old")
+    assert main(args(files, *(["--public"] if public else []), fmt=fmt)) == 0
+    assert f"wrote {files['output']} ({fmt})" in capsys.readouterr().err
+    assert files["output"].read_bytes().startswith(magic)
+    assert leftovers(files["output"].parent) == []
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(files["output"])
+        assert book["Summary"]["B4"].value == 10
+        assert book["By strand"]["B2"].value == ("c" if public else 5)
 
 
 def test_public_applies_the_disclosure_rule(files):
@@ -189,8 +201,8 @@ def test_the_module_runs_as_a_program(files):
         text=True,
         check=False,
     )
-    assert done.returncode == 2
-    assert "not available yet" in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert files["output"].read_bytes().startswith(b"%PDF")
     done = subprocess.run(
         [sys.executable, "-m", "cohesion.insight.cli", *args(files)],
         capture_output=True,
