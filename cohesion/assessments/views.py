@@ -45,7 +45,7 @@ from cohesion.incidents.frames import incident_frame
 from cohesion.incidents.models import Incident, IncidentQuerySet
 from cohesion.insight.cli import render_html
 from cohesion.insight.disclosure import DisclosureRule, apply_to_assessment
-from cohesion.insight.inputs import from_frames
+from cohesion.insight.inputs import from_typed_frame, validate_population
 from cohesion.insight.population import bundled_ward_population
 from cohesion.insight.sia import assess, to_json, year_earlier
 
@@ -120,7 +120,8 @@ def _compute(
     frame = incident_frame(incidents, year_earlier(start), end)
     if strands:
         frame = frame.loc[frame[[f"strand_{s}" for s in strands]].any(axis=1)]
-    checked, population = from_frames(frame, population)
+    checked = from_typed_frame(frame)
+    population = validate_population(population.fillna("").astype(str))
     return to_json(assess(checked, population, start=start, end=end)), len(frame)
 
 

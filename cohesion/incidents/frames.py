@@ -10,9 +10,12 @@ CSV export maps them (docs/incident-export.md).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.db import connections
+from django.db.models import QuerySet
 
 from cohesion.incidents.export import AGE_BANDS, CORE_STRANDS, ETHNICITIES, NOT_KNOWN, SEXES
 from cohesion.incidents.models import Incident, IncidentQuerySet
@@ -36,27 +39,38 @@ def _coded(values: pd.Series, allowed: set[str]) -> pd.Series:
     return values.where(values.isin(sorted(allowed)), NOT_KNOWN)
 
 
+def _fetch(rows: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The query's rows straight from the driver.
+
+    Django's per-row conversion of `values_list` costs three times the query
+    itself on a million rows; plain columns (text, dates, integers) need none,
+    and the frame converts dates as a whole column afterwards.
+    """
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched: list[tuple[Any, ...]] = cursor.fetchall()
+    return fetched
+
+
 def incident_frame(
     incidents: IncidentQuerySet, start: dt.date | None = None, end: dt.date | None = None
 ) -> pd.DataFrame:
     """One row per incident: the contract's columns plus one 0/1 `strand_<code>` per strand."""
-    rows = (
-        incidents.in_period(start, end)
-        .order_by()
-        .values_list(
-            "pk",
-            "reference",
-            "occurred_on",
-            "ward__code",
-            "victim_key",
-            "victim_sex",
-            "victim_age_band",
-            "victim_ethnicity",
-            "suspect_sex",
-            "suspect_age_band",
-        )
+    selected = incidents.in_period(start, end).order_by()
+    rows = selected.values_list(
+        "pk",
+        "reference",
+        "occurred_on",
+        "ward__code",
+        "victim_key",
+        "victim_sex",
+        "victim_age_band",
+        "victim_ethnicity",
+        "suspect_sex",
+        "suspect_age_band",
     )
-    frame = pd.DataFrame.from_records(list(rows), columns=["pk", *COLUMNS])
+    frame = pd.DataFrame.from_records(_fetch(rows), columns=["pk", *COLUMNS])
     frame["ward_code"] = frame["ward_code"].fillna("")
     frame["victim_sex"] = _coded(frame["victim_sex"], SEXES)
     frame["victim_age_band"] = _coded(frame["victim_age_band"], AGE_BANDS)
@@ -71,9 +85,9 @@ def incident_frame(
         if code not in CORE_STRANDS
     ]
     links = pd.DataFrame.from_records(
-        list(
+        _fetch(
             Incident.strands.through.objects.filter(
-                incident_id__in=incidents.in_period(start, end).values("pk")
+                incident_id__in=selected.values("pk")
             ).values_list("incident_id", "term__code")
         ),
         columns=["pk", "code"],

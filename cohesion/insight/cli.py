@@ -32,7 +32,13 @@ from typing import Any
 import pandas as pd
 
 from cohesion.insight.disclosure import DisclosureRule, apply_to_assessment
-from cohesion.insight.inputs import InputError, from_frames, read_incidents, read_population
+from cohesion.insight.inputs import (
+    InputError,
+    from_typed_frame,
+    read_incidents,
+    read_population,
+    validate_population,
+)
 from cohesion.insight.population import PopulationDataError, bundled_ward_population
 from cohesion.insight.render import to_docx, to_pdf, to_xlsx
 from cohesion.insight.sia import assess, to_json
@@ -197,7 +203,7 @@ def main(argv: list[str] | None = None, load_incidents: IncidentLoader | None = 
         population = (
             read_population(args.population)
             if args.population is not None
-            else bundled_ward_population(OPENDATA)
+            else validate_population(bundled_ward_population(OPENDATA).astype(str))
         )
         if args.incidents is not None:
             incidents = read_incidents(args.incidents)
@@ -205,7 +211,7 @@ def main(argv: list[str] | None = None, load_incidents: IncidentLoader | None = 
             assert load_incidents is not None
             # The previous year's period is part of the assessment.
             earliest = args.start.replace(year=args.start.year - 1, day=min(args.start.day, 28))
-            incidents, population = from_frames(load_incidents(earliest, args.end), population)
+            incidents = from_typed_frame(load_incidents(earliest, args.end))
         data = to_json(assess(incidents, population, start=args.start, end=args.end))
     except (InputError, PopulationDataError) as exc:
         print(f"cohesion sia: {exc}; nothing written", file=sys.stderr)

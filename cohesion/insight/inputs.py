@@ -198,3 +198,29 @@ def from_frames(
     inc = inc.fillna("").astype(str)
     pop = population.copy().fillna("").astype(str)
     return validate_incidents(inc), validate_population(pop)
+
+
+def from_typed_frame(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Type a frame whose values are already the contract's codes (a database reader's).
+
+    The same result as `validate_incidents` without rendering a million cells to
+    text and parsing them back: columns are converted as whole arrays, and the
+    codes are still checked (a set membership per column), so a reader that
+    drifted from the contract fails loudly rather than skewing the figures.
+    """
+    _require_columns(incidents, codes.INCIDENT_COLUMNS, "incidents")
+    optional = [c for c in codes.OPTIONAL_INCIDENT_CODES if c in incidents.columns]
+    out = incidents.loc[:, [*codes.INCIDENT_COLUMNS, *optional]].reset_index(drop=True)
+    out["occurred_on"] = pd.to_datetime(out["occurred_on"]).astype("datetime64[ns]")
+    out["ward_code"] = out["ward_code"].fillna("").astype(str)
+    out["victim_key"] = out["victim_key"].fillna("").astype(str)
+    out["reference"] = out["reference"].astype(str)
+    for column in codes.STRAND_COLUMNS:
+        out[column] = out[column].astype(bool)
+    for column, allowed in {**codes.INCIDENT_CODES, **codes.OPTIONAL_INCIDENT_CODES}.items():
+        if column in out.columns:
+            out[column] = out[column].fillna(codes.NOT_KNOWN).astype(str)
+            unknown = ~out[column].isin([*allowed, codes.NOT_KNOWN])
+            if unknown.any():
+                _fail(out, unknown, "incidents", column, "unknown code")
+    return out

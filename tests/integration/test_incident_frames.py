@@ -55,3 +55,18 @@ def test_frame_matches_the_export_codes_and_strands(olu, derby_council):
 def test_someone_else_s_scope_gives_an_empty_frame(olu, sam):
     make_incident(olu)
     assert incident_frame(incidents_visible_to(sam)).empty
+
+
+def test_the_typed_path_equals_the_validated_text_path(olu, derby_council):
+    import pandas as pd
+
+    from cohesion.insight.inputs import from_frames, from_typed_frame
+
+    make_incident(olu, strands=("race", "religion"), victim_sex="female")
+    make_incident(olu, ABBEY, strands=(), victim_age_band="prefer_not_to_say")
+    frame = incident_frame(incidents_visible_to(olu))
+    population = pd.DataFrame(
+        [[NORMANTON, "total", "total", "100"]], columns=["area_code", "dimension", "group", "count"]
+    )
+    checked, _ = from_frames(frame, population)
+    pd.testing.assert_frame_equal(from_typed_frame(frame), checked)
