@@ -9,7 +9,7 @@ year (2025-04-01 to 2026-03-31) and the year before it hold about half each.
 
 It times, best of SIA_BENCH_REPEATS (3) runs after one warm-up:
   csv    read_incidents + assess + to_json, from the CSV written first;
-  db     incident_frame (the set-based reader) + from_frames + assess + to_json;
+  db     incident_frame (the set-based reader) + from_typed_frame + assess + to_json;
   floor  plain SQL: incidents by ward and by strand for both periods, on the same table;
 and prints the ratio of db to the floor, then checks that the three agree on the counts.
 
@@ -328,7 +328,7 @@ def check(name: str, data: dict[str, Any], floor: dict[str, dict[str, int]]) -> 
 
 
 def main() -> None:
-    from cohesion.insight.inputs import from_frames, read_incidents
+    from cohesion.insight.inputs import from_typed_frame, read_incidents, validate_population
     from cohesion.insight.population import bundled_ward_population
     from cohesion.insight.sia import assess, to_json
 
@@ -340,7 +340,9 @@ def main() -> None:
         f"  database migrated, geography loaded: {len(ids['wards'])} wards in "
         f"{time.perf_counter() - started:.1f} s"
     )
-    population = bundled_ward_population(ROOT / "cohesion" / "opendata")
+    population = validate_population(
+        bundled_ward_population(ROOT / "cohesion" / "opendata").astype(str)
+    )
     started = time.perf_counter()
     frame = synthetic(ROWS, sorted(ids["wards"]))
     print(f"  generated {len(frame):,} incidents in {time.perf_counter() - started:.1f} s")
@@ -366,21 +368,18 @@ def main() -> None:
 
     def from_db() -> dict[str, Any]:
         loaded = incident_frame(Incident.objects.all(), EARLIEST, END)
-        incidents, people = from_frames(loaded, population)
-        return to_json(assess(incidents, people, start=START, end=END))
+        return to_json(assess(from_typed_frame(loaded), population, start=START, end=END))
 
     loaded, _ = timed(
         "  of which incident_frame (the query)",
         lambda: incident_frame(Incident.objects.all(), EARLIEST, END),
     )
-    validated, _ = timed(
-        "  of which from_frames (validation)", lambda: from_frames(loaded, population)
-    )
+    typed, _ = timed("  of which from_typed_frame (typing)", lambda: from_typed_frame(loaded))
     timed(
         "  of which assess + to_json",
-        lambda: to_json(assess(validated[0], validated[1], start=START, end=END)),
+        lambda: to_json(assess(typed, population, start=START, end=END)),
     )
-    from_db_data, db_time = timed("PostgreSQL: incident_frame + from_frames + assess", from_db)
+    from_db_data, db_time = timed("PostgreSQL: incident_frame + from_typed_frame + assess", from_db)
     floor, floor_time = timed("floor: SQL counts by ward and strand, both periods", floor_query)
     print(
         f"database path {db_time:.3f} s = {db_time / floor_time:.1f}x the floor "
