@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -124,11 +124,7 @@ def panel_state(user: User, obj: Releasable, kind: str, session: Any) -> dict[st
 
 def _back(kind: str, obj: Releasable) -> HttpResponseRedirect:
     key = getattr(obj, "uuid", None)
-    try:
-        url = reverse(KINDS[kind].detail_url_name, args=[key])
-    except NoReverseMatch:
-        url = reverse("dashboard")
-    return HttpResponseRedirect(url + "#release")
+    return HttpResponseRedirect(reverse(KINDS[kind].detail_url_name, args=[key]) + "#release")
 
 
 def _run(
