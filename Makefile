@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_WORKERS ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test install install-dev assets browser serve lint check lock clean help bench
+.PHONY: demo test install install-dev assets browser system-libs serve lint check lock clean help bench
 
 help:
 	@echo "make demo   install, create the embedded database, load demo data, serve on http://127.0.0.1:$(PORT)"
@@ -39,12 +39,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Installs exactly the pinned, hash-checked versions; re-runs when the lock changes.
-$(VENV)/.installed-base: requirements/base.txt pyproject.toml | $(BIN)/python
+$(VENV)/.installed-base: requirements/base.txt pyproject.toml | $(BIN)/python system-libs
 	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: requirements/dev.txt pyproject.toml | $(BIN)/python system-libs
 	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed-base
@@ -61,6 +61,13 @@ cohesion/static/cohesion/cohesion.css: node_modules/.package-lock.json scripts/b
 	npm run --silent build
 
 assets: cohesion/static/cohesion/cohesion.css
+
+# WeasyPrint (PDF reports) draws text with Pango; install Debian's when it is missing.
+system-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+		echo "Installing Debian's Pango for PDF reports"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # Browser tests drive Debian's Chromium; install it when it is missing (needs root or sudo).
 browser:

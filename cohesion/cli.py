@@ -19,6 +19,12 @@ GROUPS: list[tuple[str, str, list[str]]] = [
         "Strategic Intelligence Assessment as JSON or HTML, from a CSV or the database",
         [],
     ),
+    (
+        "strategy",
+        "Load strategy templates; export and import actions as CSV or XLSX",
+        ["strategy"],
+    ),
+    ("report", "Scrutiny report for a strategy as HTML, PDF or DOCX", ["report"]),
     ("keys", "Re-encrypt contact details under the newest key (rotate)", ["keys"]),
     ("demo", "Load the labelled synthetic demo dataset on real geography", ["demo"]),
     ("migrate", "Create or update the database tables", ["migrate"]),

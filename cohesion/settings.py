@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "cohesion.mediation",
     "cohesion.privacy",
     "cohesion.assessments",
+    "cohesion.strategies",
     "cohesion.demo",
 ]
 

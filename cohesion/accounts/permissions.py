@@ -43,6 +43,10 @@ class Permission(StrEnum):
     MEDIATION_MANAGE = "mediation_manage"
     # Find, correct and erase a person's records on request; set retention.
     DATA_PROTECTION = "data_protection"
+    # Strategies: reading plans, running them (owner organisation), updating own actions.
+    STRATEGY_VIEW = "strategy_view"
+    STRATEGY_MANAGE = "strategy_manage"
+    ACTION_UPDATE = "action_update"
 
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
@@ -65,7 +69,9 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Administrators run accounts and read the audit trail; they do not read casework.
-    Role.ADMINISTRATOR: frozenset({P.ORGANISATION_VIEW_MEMBERS, P.PERSON_VIEW, P.AUDIT_VIEW}),
+    Role.ADMINISTRATOR: frozenset(
+        {P.ORGANISATION_VIEW_MEMBERS, P.PERSON_VIEW, P.AUDIT_VIEW, P.STRATEGY_VIEW}
+    ),
     Role.COHESION_OFFICER: frozenset(
         {
             P.ORGANISATION_VIEW_MEMBERS,
@@ -83,6 +89,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.RELEASE_APPROVE,
             P.MEDIATION_VIEW,
             P.MEDIATION_MANAGE,
+            P.STRATEGY_VIEW,
+            P.STRATEGY_MANAGE,
+            P.ACTION_UPDATE,
         }
     ),
     Role.ANALYST: frozenset(
@@ -94,6 +103,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.TENSION_VIEW,
             P.TENSION_ASSESS,
             P.MEDIATION_VIEW,
+            P.STRATEGY_VIEW,
         }
     ),
     Role.PARTNER_OFFICER: frozenset(
@@ -105,9 +115,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.TENSION_VIEW,
             P.TENSION_RECORD,
             P.MEDIATION_VIEW,
+            P.STRATEGY_VIEW,
+            P.ACTION_UPDATE,
         }
     ),
-    Role.VIEWER: frozenset({P.TENSION_DASHBOARD}),
+    Role.VIEWER: frozenset({P.TENSION_DASHBOARD, P.STRATEGY_VIEW}),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P.ORGANISATION_VIEW_MEMBERS, P.AUDIT_VIEW, P.DATA_PROTECTION}
     ),

@@ -62,6 +62,21 @@ class AuditAction(models.TextChoices):
     PERSONAL_DATA_ERASED = "personal_data_erased", "Personal data erased"
     RETENTION_RULE_CHANGED = "retention_rule_changed", "Retention rule changed"
     ENCRYPTION_KEYS_ROTATED = "encryption_keys_rotated", "Encryption keys rotated"
+    # Strategies and action plans
+    STRATEGY_CREATED = "strategy_created", "Strategy created"
+    STRATEGY_CHANGED = "strategy_changed", "Strategy changed"
+    STRATEGY_TEMPLATE_LOADED = "strategy_template_loaded", "Strategy loaded from a template"
+    PLAN_CREATED = "plan_created", "Action plan created"
+    ACTION_CREATED = "action_created", "Action created"
+    ACTION_UPDATED = "action_updated", "Action updated"
+    ACTIONS_IMPORTED = "actions_imported", "Actions imported"
+    ACTIONS_EXPORTED = "actions_exported", "Actions exported"
+    REVIEW_TAKEN = "review_taken", "Review point taken"
+    COMMITMENT_SIGNED = "commitment_signed", "Commitment signed"
+    LEADERSHIP_CHANGED = "leadership_changed", "Leadership group changed"
+    MEETING_RECORDED = "meeting_recorded", "Leadership meeting recorded"
+    REPORT_PRODUCED = "report_produced", "Report produced"
+    REMINDERS_SENT = "reminders_sent", "Update reminders sent"
     # Demo data
     DEMO_LOADED = "demo_loaded", "Demo data loaded"
 

@@ -91,7 +91,9 @@ def test_role_permissions():
     assert Permission.AUDIT_VIEW in ROLE_PERMISSIONS[Role.ADMINISTRATOR]
     assert Permission.AUDIT_VIEW not in ROLE_PERMISSIONS[Role.COHESION_OFFICER]
     # Viewers (councillors, scrutiny) see tension levels, never casework.
-    assert ROLE_PERMISSIONS[Role.VIEWER] == frozenset({Permission.TENSION_DASHBOARD})
+    assert ROLE_PERMISSIONS[Role.VIEWER] == frozenset(
+        {Permission.TENSION_DASHBOARD, Permission.STRATEGY_VIEW}
+    )
     # Administrators run accounts; they do not read incidents.
     assert Permission.INCIDENT_VIEW not in ROLE_PERMISSIONS[Role.ADMINISTRATOR]
     # Release approval is separate from recording: partners record but cannot release.
