@@ -25,6 +25,11 @@ GROUPS: list[tuple[str, str, list[str]]] = [
         ["strategy"],
     ),
     ("report", "Scrutiny report for a strategy as HTML, PDF or DOCX", ["report"]),
+    (
+        "impact",
+        "Impact assessments: load or export the question bank, export the register, remind",
+        ["impact"],
+    ),
     ("keys", "Re-encrypt contact details under the newest key (rotate)", ["keys"]),
     ("demo", "Load the labelled synthetic demo dataset on real geography", ["demo"]),
     ("migrate", "Create or update the database tables", ["migrate"]),
@@ -90,10 +95,10 @@ def _sia(rest: list[str]) -> int:
 
     django.setup()
     from cohesion.audit.context import audit_channel
-    from cohesion.incidents.sia_source import all_incidents
+    from cohesion.incidents.sia_source import all_marginals
 
     with audit_channel("cli"):
-        return sia_main(rest, load_incidents=all_incidents)
+        return sia_main(rest, load_marginals=all_marginals)
 
 
 if __name__ == "__main__":

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "cohesion.privacy",
     "cohesion.assessments",
     "cohesion.strategies",
+    "cohesion.impact",
     "cohesion.demo",
 ]
 
@@ -275,6 +276,20 @@ TASKS = {
     }
 }
 
+# --- Email ---------------------------------------------------------------------------
+# Reminders to action leads before review points. Demo, development and test print
+# emails to the console (tests capture them); production sends through an SMTP relay.
+_EMAIL_BACKEND = env_choice(
+    "COHESION_EMAIL_BACKEND", "smtp" if IS_PRODUCTION else "console", ("smtp", "console")
+)
+EMAIL_BACKEND = f"django.core.mail.backends.{_EMAIL_BACKEND}.EmailBackend"
+EMAIL_HOST = env_str("COHESION_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("COHESION_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("COHESION_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("COHESION_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("COHESION_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+
 # --- Maps ---------------------------------------------------------------------------
 # Map tiles come from outside the site; with no URL set, maps draw the boundaries alone.
 # Public report form: accepted reports per client address in a rolling window (0 = no limit).
@@ -293,6 +308,8 @@ SERVICE_OWNER = env_str(
     "COHESION_SERVICE_OWNER", "Derby and Sheffield demo partnership" if IS_DEMO else "Your council"
 )
 CONTACT_EMAIL = env_str("COHESION_CONTACT_EMAIL", "cohesion@example.org")
+# The sender of the site's emails (reminders).
+DEFAULT_FROM_EMAIL = env_str("COHESION_EMAIL_FROM", CONTACT_EMAIL)
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

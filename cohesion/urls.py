@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("cohesion.mediation.urls")),
     path("", include("cohesion.privacy.urls")),
     path("", include("cohesion.assessments.urls")),
+    path("", include("cohesion.strategies.urls")),
+    path("", include("cohesion.impact.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -47,6 +47,12 @@ class Permission(StrEnum):
     STRATEGY_VIEW = "strategy_view"
     STRATEGY_MANAGE = "strategy_manage"
     ACTION_UPDATE = "action_update"
+    # Impact assessments: reading, drafting in one's own department, the second
+    # person's sign-off, and managing departments and the question bank.
+    IMPACT_VIEW = "impact_view"
+    IMPACT_EDIT = "impact_edit"
+    IMPACT_SIGN_OFF = "impact_sign_off"
+    IMPACT_MANAGE = "impact_manage"
 
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
@@ -70,7 +76,13 @@ P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Administrators run accounts and read the audit trail; they do not read casework.
     Role.ADMINISTRATOR: frozenset(
-        {P.ORGANISATION_VIEW_MEMBERS, P.PERSON_VIEW, P.AUDIT_VIEW, P.STRATEGY_VIEW}
+        {
+            P.ORGANISATION_VIEW_MEMBERS,
+            P.PERSON_VIEW,
+            P.AUDIT_VIEW,
+            P.STRATEGY_VIEW,
+            P.IMPACT_MANAGE,
+        }
     ),
     Role.COHESION_OFFICER: frozenset(
         {
@@ -92,6 +104,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.STRATEGY_VIEW,
             P.STRATEGY_MANAGE,
             P.ACTION_UPDATE,
+            P.IMPACT_VIEW,
+            P.IMPACT_EDIT,
+            P.IMPACT_SIGN_OFF,
+            P.IMPACT_MANAGE,
         }
     ),
     Role.ANALYST: frozenset(
@@ -104,6 +120,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.TENSION_ASSESS,
             P.MEDIATION_VIEW,
             P.STRATEGY_VIEW,
+            P.IMPACT_VIEW,
+            P.IMPACT_EDIT,
         }
     ),
     Role.PARTNER_OFFICER: frozenset(
@@ -117,9 +135,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.MEDIATION_VIEW,
             P.STRATEGY_VIEW,
             P.ACTION_UPDATE,
+            P.IMPACT_VIEW,
+            P.IMPACT_EDIT,
         }
     ),
-    Role.VIEWER: frozenset({P.TENSION_DASHBOARD, P.STRATEGY_VIEW}),
+    # Scrutiny reads signed-off impact assessments; drafts stay with their department.
+    Role.VIEWER: frozenset({P.TENSION_DASHBOARD, P.STRATEGY_VIEW, P.IMPACT_VIEW}),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P.ORGANISATION_VIEW_MEMBERS, P.AUDIT_VIEW, P.DATA_PROTECTION}
     ),

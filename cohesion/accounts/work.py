@@ -63,4 +63,14 @@ def work_for(user: User) -> list[WorkItem]:
         items.append(
             WorkItem(_("Requests to share records, waiting for a second person"), sharing, "")
         )
+    if has_permission(user, Permission.ACTION_UPDATE):
+        from cohesion.strategies.views import actions_awaiting_update
+
+        items.append(
+            WorkItem(
+                _("Actions you lead without an update since the last review"),
+                actions_awaiting_update(user).count(),
+                reverse("strategy-list") + "#your-actions",
+            )
+        )
     return items

@@ -15,9 +15,11 @@ from ninja import NinjaAPI
 
 from cohesion.accounts.api import router as accounts_router
 from cohesion.areas.api import router as areas_router
+from cohesion.impact.api import router as impact_router
 from cohesion.incidents.api import router as incidents_router
 from cohesion.incidents.public_api import router as public_reports_router
 from cohesion.mediation.api import router as mediation_router
+from cohesion.strategies.api import router as strategies_router
 from cohesion.tensions.api import router as tensions_router
 
 api = NinjaAPI(
@@ -35,6 +37,8 @@ api.add_router("/", incidents_router)
 api.add_router("/reports/", public_reports_router)
 api.add_router("/tensions/", tensions_router)
 api.add_router("/mediation/", mediation_router)
+api.add_router("/strategies/", strategies_router)
+api.add_router("/impact/", impact_router)
 
 
 @api.exception_handler(Http404)

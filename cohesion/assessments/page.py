@@ -10,17 +10,24 @@ passes None and nothing links.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
 from cohesion.areas.svg import outline
 from cohesion.insight.disclosure import SUPPRESSED
 
-# (start, end, ward code or "", strand code or "") -> link to the records, or None.
-Linker = Callable[[dt.date, dt.date, str, str], str | None]
+
+class Linker(Protocol):
+    """The link to the records behind a count, or None.
+
+    `filters` narrow the page's own selection: `ward`, `strand`, a profile
+    group (`victim_sex="female"`, …), `repeat=True` or `missing="victim_sex"`.
+    """
+
+    def __call__(self, start: dt.date, end: dt.date, **filters: Any) -> str | None: ...
+
 
 BAR = "#1d70b8"
 PREVIOUS = "#b1b4b6"
@@ -132,7 +139,7 @@ def _year_earlier(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def _none(*_: Any) -> None:
+def _none(*_: Any, **__: Any) -> None:
     return None
 
 
@@ -155,8 +162,8 @@ def layout(
     )
     change = data["change"]
     summary = {
-        "total": count(data["total"], to(*period, "", "")),
-        "previous": count(data["previous"]["total"], to(*before, "", "")),
+        "total": count(data["total"], to(*period)),
+        "previous": count(data["previous"]["total"], to(*before)),
         "change": signed(change["total"]),
         "change_pct": pct(change.get("total_pct"), signed_=True),
     }
@@ -164,8 +171,8 @@ def layout(
         {
             "code": code,
             "label": strand_labels.get(code, code),
-            "count": count(n, to(*period, "", code)),
-            "previous": count(data["previous"]["by_strand"].get(code), to(*before, "", code)),
+            "count": count(n, to(*period, strand=code)),
+            "previous": count(data["previous"]["by_strand"].get(code), to(*before, strand=code)),
             "change": signed(change["by_strand"].get(code)),
             "change_pct": pct(change.get("by_strand_pct", {}).get(code), signed_=True),
             "value": number(n),
@@ -182,10 +189,8 @@ def layout(
                 "month": item["month"],
                 "label": month_date.strftime("%b %Y"),
                 "short": month_date.strftime("%b"),
-                "count": count(item["count"], to(start, end, "", "")),
-                "previous": count(
-                    item["previous"], to(_year_earlier(start), _year_earlier(end), "", "")
-                ),
+                "count": count(item["count"], to(start, end)),
+                "previous": count(item["previous"], to(_year_earlier(start), _year_earlier(end))),
                 "value": number(item["count"]),
                 "previous_value": number(item["previous"]),
             }
@@ -194,7 +199,7 @@ def layout(
         {
             "code": w["code"],
             "name": wards[w["code"]].name if w["code"] in wards else w["code"],
-            "count": count(w["count"], to(*period, w["code"], "")),
+            "count": count(w["count"], to(*period, ward=w["code"])),
             "population": count(w["population"]),
             "rate": decimal(w["rate_per_1000"]),
             "ci_low": decimal(w["ci_low"]),
@@ -212,15 +217,17 @@ def layout(
         "strand_chart": strand_chart(strands),
         "monthly": monthly,
         "monthly_chart": monthly_chart(monthly),
-        "victims": _people(data["victims"], victims=True),
-        "suspects": _people(data["suspects"], victims=False),
+        "victims": _people(data["victims"], victims=True, link=_within(to, period)),
+        "suspects": _people(data["suspects"], victims=False, link=_within(to, period)),
         "wards": ward_rows,
         "ward_map": ward_map(ward_rows, wards),
         "disproportionality": [
             {
                 "dimension": DIMENSION_LABELS.get(d["dimension"], d["dimension"]),
                 "group": _group_label(d["dimension"], d["group"]),
-                "victims": count(d["victims"]),
+                "victims": count(
+                    d["victims"], to(*period, **{_VICTIM_FIELDS[d["dimension"]]: d["group"]})
+                ),
                 "victims_share": share(d["victims_share"]),
                 "population": count(d["population"]),
                 "population_share": share(d["population_share"]),
@@ -233,7 +240,10 @@ def layout(
             for d in data["disproportionality"]
         ],
         "data_quality": [
-            {"field": QUALITY_LABELS.get(k, k), "missing": share(v)}
+            {
+                "field": QUALITY_LABELS.get(k, k),
+                "missing": _linked(share(v), to(*period, missing=k)),
+            }
             for k, v in data["data_quality"].items()
         ],
         "caveats": list(data.get("caveats", [])),
@@ -250,22 +260,55 @@ def _group_label(dimension: str, group: str) -> str:
     return _("Not known") if group == "not_known" else group
 
 
-def _people(part: dict[str, Any], *, victims: bool) -> dict[str, Any]:
+def _within(to: Linker, period: tuple[dt.date, dt.date]) -> Any:
+    def link(**filters: Any) -> str | None:
+        return to(*period, **filters)
+
+    return link
+
+
+def _linked(figure: Figure, href: str | None) -> Figure:
+    """A share links to its records unless it is hidden or empty."""
+    if figure.suppressed or figure.text == NONE:
+        return figure
+    return Figure(figure.text, href)
+
+
+_VICTIM_FIELDS = {
+    "sex": "victim_sex",
+    "age_band": "victim_age_band",
+    "ethnicity": "victim_ethnicity",
+}
+
+
+def _people(part: dict[str, Any], *, victims: bool, link: Any) -> dict[str, Any]:
+    who = "victim" if victims else "suspect"
+
     def rows(dimension: str, key: str) -> list[dict[str, Any]]:
         values = part.get(key) or {}
-        return [{"group": _group_label(dimension, g), "count": count(n)} for g, n in values.items()]
+        field = f"{who}_{dimension}"
+        return [
+            {"group": _group_label(dimension, g), "count": count(n, link(**{field: g}))}
+            for g, n in values.items()
+        ]
 
     out: dict[str, Any] = {
-        "records": count(part.get("records")),
+        "records": count(part.get("records"), link()),
         "female_pct": pct(part.get("female_pct")),
         "sex": rows("sex", "sex"),
         "age_bands": rows("age_band", "age_bands"),
-        "ethnicity": rows("ethnicity", "ethnicity"),
+        # Suspects' described ethnicity is not a filter of the incident list.
+        "ethnicity": rows("ethnicity", "ethnicity")
+        if victims
+        else [
+            {"group": _group_label("ethnicity", g), "count": count(n)}
+            for g, n in (part.get("ethnicity") or {}).items()
+        ],
     }
     if victims:
         out |= {
             "distinct_keys": count(part.get("distinct_keys")),
-            "repeat_victims": count(part.get("repeat_victims")),
+            "repeat_victims": count(part.get("repeat_victims"), link(repeat=True)),
             "repeat_pct": pct(part.get("repeat_pct")),
             "repeat_incidents_pct": pct(part.get("repeat_incidents_pct")),
         }

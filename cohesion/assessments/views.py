@@ -5,8 +5,9 @@ from the incidents they may see (`incidents_visible_to`), each count linking
 to the incident list with the same filters where that list can express them.
 `/assessment/public/` needs no sign-in: only incidents a second person has
 released for publication and verified, only disclosure-controlled figures.
-Both are thin layers over `cohesion.insight` (`assess`, `to_json`,
-`apply_to_assessment`); the layout is in `page.py`.
+Both are thin layers over `cohesion.insight` (`assess_from_marginals` over
+counts from `cohesion.incidents.sia_counts`, `to_json`, `apply_to_assessment`);
+the layout is in `page.py`.
 """
 
 from __future__ import annotations
@@ -41,13 +42,13 @@ from cohesion.audit.log import record
 from cohesion.audit.models import AuditAction
 from cohesion.core.release import Audience
 from cohesion.incidents.access import incidents_visible_to
-from cohesion.incidents.frames import incident_frame
 from cohesion.incidents.models import Incident, IncidentQuerySet
+from cohesion.incidents.sia_counts import incident_marginals
 from cohesion.insight.cli import render_html
 from cohesion.insight.disclosure import DisclosureRule, apply_to_assessment
-from cohesion.insight.inputs import from_typed_frame, validate_population
-from cohesion.insight.population import bundled_ward_population
-from cohesion.insight.sia import assess, to_json, year_earlier
+from cohesion.insight.inputs import validate_population
+from cohesion.insight.population import bundled_population
+from cohesion.insight.sia import assess_from_marginals, to_json
 
 OPENDATA = Path(__file__).resolve().parent.parent / "opendata"
 TEXT_FORMATS = ("json", "html")
@@ -97,8 +98,10 @@ def _download(data: dict[str, Any], fmt: str, name: str) -> HttpResponse:
 
 
 def _population(council_code: str, ward_codes: set[str]) -> pd.DataFrame:
-    population = bundled_ward_population(OPENDATA, councils=[council_code])
-    return population.loc[population["area_code"].isin(ward_codes)].reset_index(drop=True)
+    population = bundled_population(OPENDATA, councils=[council_code])
+    # The chosen wards, and the council-wide rows (sex has no ward breakdown).
+    keep = population["area_code"].isin(ward_codes | {council_code})
+    return population.loc[keep].reset_index(drop=True)
 
 
 def _ward_info(codes_: set[str]) -> dict[str, page.WardInfo]:
@@ -116,43 +119,47 @@ def _compute(
     end: dt.date,
     strands: list[str] | None = None,
 ) -> tuple[dict[str, Any], int]:
-    """The exact assessment JSON, and how many records (both periods) it was built from."""
-    frame = incident_frame(incidents, year_earlier(start), end)
-    if strands:
-        frame = frame.loc[frame[[f"strand_{s}" for s in strands]].any(axis=1)]
-    checked = from_typed_frame(frame)
+    """The exact assessment JSON, and how many records (both periods) it was built from.
+
+    Counted in the database (`incident_marginals`): no row per incident is fetched.
+    """
+    marginals = incident_marginals(incidents, start=start, end=end, strands=strands or ())
     population = validate_population(population.fillna("").astype(str))
-    return to_json(assess(checked, population, start=start, end=end)), len(frame)
+    records = marginals.current.total + marginals.previous.total
+    return to_json(assess_from_marginals(marginals, population)), records
 
 
 # --- The exact page ----------------------------------------------------------------------
 
 
-def _linker(*, wards: list[str], strands: list[str], whole_scope_is_council: bool) -> page.Linker:
-    """Links to the incident list that give exactly the records behind a count.
+def _linker(*, council: str, wards: list[str], strands: list[str]) -> page.Linker:
+    """Links to the incident list that select exactly the records behind a count.
 
-    The list filters on one ward and one strand, and on no council, so a count
-    links only when the page's filters can be said that way: otherwise no link
-    (never a link to a different set of records).
+    The list takes the page's own selection (council, wards, any of the ticked
+    strands) and the figure's narrowing: a ward, a strand (kept as "also
+    carrying" when the page is filtered on other strands, which is what the
+    count means), a profile group, repeat victims or a missing field.
     """
     base = reverse("incident-list")
 
-    def link(start: dt.date, end: dt.date, ward: str, strand: str) -> str | None:
-        query = {"date_from": start.isoformat(), "date_to": end.isoformat()}
-        if ward:
-            query["ward"] = ward
-        elif len(wards) == 1:
-            query["ward"] = wards[0]
-        elif wards or not whole_scope_is_council:
-            return None
-        if strand:
-            if strands and strand not in strands:
-                return None  # counts incidents with this strand and another ticked one
-            query["strand"] = strand
-        elif len(strands) == 1:
-            query["strand"] = strands[0]
-        elif strands:
-            return None
+    def link(start: dt.date, end: dt.date, **narrow: Any) -> str:
+        query: list[tuple[str, str]] = [
+            ("date_from", start.isoformat()),
+            ("date_to", end.isoformat()),
+            ("council", council),
+        ]
+        ward = narrow.pop("ward", "")
+        query += [("ward", w) for w in ([ward] if ward else wards)]
+        strand = narrow.pop("strand", "")
+        if strand and (not strands or strand in strands):
+            query.append(("strand", strand))
+        else:
+            query += [("strand", s) for s in strands]
+            if strand:
+                query.append(("and_strand", strand))
+        if narrow.pop("repeat", False):
+            query.append(("repeat", "on"))
+        query += [(name, str(value)) for name, value in narrow.items()]
         return f"{base}?{urlencode(query)}"
 
     return link
@@ -211,10 +218,7 @@ def sia(request: HttpRequest) -> HttpResponse:
     if fmt:
         return _download(data, fmt, f"sia-{council.code}-{start.isoformat()}-{end.isoformat()}")
 
-    councils_in_scope = {c.code for c in form.councils.values()}
-    link = _linker(
-        wards=wards, strands=strands, whole_scope_is_council=councils_in_scope == {council.code}
-    )
+    link = _linker(council=council.code, wards=wards, strands=strands)
     context["council"] = council
     context["report"] = page.layout(
         data,

@@ -77,6 +77,17 @@ class AuditAction(models.TextChoices):
     MEETING_RECORDED = "meeting_recorded", "Leadership meeting recorded"
     REPORT_PRODUCED = "report_produced", "Report produced"
     REMINDERS_SENT = "reminders_sent", "Update reminders sent"
+    # Cohesion and equality impact assessments
+    IMPACT_CREATED = "impact_created", "Impact assessment started"
+    IMPACT_UPDATED = "impact_updated", "Impact assessment changed"
+    IMPACT_SHARED = "impact_shared", "Impact assessment shared"
+    IMPACT_SUBMITTED = "impact_submitted", "Impact assessment sent for sign-off"
+    IMPACT_SIGNED_OFF = "impact_signed_off", "Impact assessment signed off"
+    IMPACT_RETURNED = "impact_returned", "Impact assessment returned for changes"
+    IMPACT_PUBLISHED = "impact_published", "Impact assessment summary published"
+    IMPACT_REVISED = "impact_revised", "Impact assessment revision started"
+    QUESTION_BANK_CHANGED = "question_bank_changed", "Impact question bank changed"
+    IMPACT_REMINDERS_SENT = "impact_reminders_sent", "Impact review reminders sent"
     # Demo data
     DEMO_LOADED = "demo_loaded", "Demo data loaded"
 

@@ -42,6 +42,13 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             items.append((_("Assessment"), reverse("sia")))
         if has_permission(user, Permission.MEDIATION_VIEW):
             items.append((_("Mediation"), reverse("mediation-list")))
+        if has_permission(user, Permission.STRATEGY_VIEW):
+            items.append((_("Strategies"), reverse("strategy-list")))
+        if has_permission(user, Permission.IMPACT_VIEW):
+            items.append((_("Impact assessments"), reverse("impact-list")))
+        elif has_permission(user, Permission.IMPACT_MANAGE):
+            # Administrators set up departments without reading assessments.
+            items.append((_("Impact assessments"), reverse("impact-departments")))
     items.append((_("Areas"), reverse("area-list")))
     if user.is_authenticated:
         items.append((_("Organisations"), reverse("organisation-list")))

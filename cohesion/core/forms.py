@@ -57,7 +57,9 @@ class GovUKBoundField(forms.BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         base = widget_class(widget)
-        classes = [base, str(attrs.get("class", ""))]
+        # The widget's own classes (e.g. a GOV.UK width) are kept: Django would otherwise
+        # replace them with these when it merges the two sets of attributes.
+        classes = [base, str(widget.attrs.get("class", "")), str(attrs.get("class", ""))]
         described_by = []
         if self.help_text:
             described_by.append(f"{self.auto_id}-hint")

@@ -1,4 +1,5 @@
-"""Background tasks that keep the site's own personal data to what it needs."""
+"""Daily background work: keep the site's own personal data to what it needs, and
+remind action leads before strategy review points."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from django_tasks import task
 
 from cohesion.audit.log import record
 from cohesion.audit.models import AuditAction
+from cohesion.impact.reminders import send_review_reminders
 from cohesion.privacy.retention import apply_retention
+from cohesion.strategies.reminders import send_due_reminders
 
 
 @task()
@@ -24,6 +27,10 @@ def housekeeping() -> dict[str, int]:
     (`cohesion.privacy.retention`) deletes or anonymises expired records and
     writes its own audit row per rule; its counts are added to the result only
     where a rule did something, so a quiet day reports just the two fixed counts.
+    Reminders to action leads before a strategy's review point
+    (`cohesion.strategies.reminders`) go out here too, counted only when some did, and
+    so do reminders to owners of impact assessments before their review dates
+    (`cohesion.impact.reminders`).
     """
     now = timezone.now()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
@@ -32,4 +39,10 @@ def housekeeping() -> dict[str, int]:
     counts = {"expired_sessions": sessions, "stale_sign_in_failures": attempts}
     record(action=AuditAction.RETENTION_DELETED, by=None, detail=counts)
     counts.update({key: n for key, n in apply_retention(now).items() if n})
+    reminders = send_due_reminders()
+    if reminders.emails:
+        counts["strategy_reminders_sent"] = reminders.emails
+    impact = send_review_reminders()
+    if impact.emails:
+        counts["impact_review_reminders_sent"] = impact.emails
     return counts

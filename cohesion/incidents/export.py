@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from cohesion.accounts.models import User
 from cohesion.audit.log import record
@@ -88,9 +88,28 @@ def neutralise(value: Cell) -> Cell:
 # --- Filters -------------------------------------------------------------------------
 
 
+# The assessment's profile fields, with the codes a figure can be broken down by.
+PROFILE_FIELDS: dict[str, set[str]] = {
+    "victim_sex": SEXES,
+    "victim_age_band": AGE_BANDS,
+    "victim_ethnicity": ETHNICITIES,
+    "suspect_sex": SEXES,
+    "suspect_age_band": AGE_BANDS,
+}
+# Fields whose missing share the assessment's data-quality table reports.
+MISSING_FIELDS = ("ward_code", "strands", "victim_key", *PROFILE_FIELDS)
+
+
 @dataclass(frozen=True)
 class ExportFilters:
-    """The same filters on the page, the API and the command line."""
+    """The same filters on the page, the API and the command line.
+
+    Beyond the basic ones, they can say exactly which records sit behind any
+    figure of the Strategic Intelligence Assessment: a council, several wards,
+    "any of these strands" and "also this strand", a profile group in the
+    assessment's codes (where not_known means anything outside them, as in the
+    assessment), incidents of repeat victims, and records missing a field.
+    """
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -98,25 +117,76 @@ class ExportFilters:
     status: str = ""
     record_kind: str = ""
     strand: str = ""
+    council: str = ""
+    wards: tuple[str, ...] = ()
+    strands: tuple[str, ...] = ()
+    and_strand: str = ""
+    profile: tuple[tuple[str, str], ...] = ()
+    repeat_victims: bool = False
+    missing: str = ""
 
     def apply(self, incidents: IncidentQuerySet) -> IncidentQuerySet:
         incidents = incidents.in_period(self.date_from, self.date_to)
+        if self.council:
+            incidents = incidents.filter(council__code=self.council.upper())
         if self.ward:
             incidents = incidents.filter(ward__code=self.ward.upper())
+        if self.wards:
+            incidents = incidents.filter(ward__code__in=[w.upper() for w in self.wards])
         if self.status:
             incidents = incidents.filter(status=self.status)
         if self.record_kind:
             incidents = incidents.filter(record_kind=self.record_kind)
-        if self.strand:
-            incidents = incidents.filter(strands__code=self.strand).distinct()
+        # Strand filters by subquery, so no join multiplies rows (and no distinct needed).
+        through = Incident.strands.through.objects
+        for code in filter(None, (self.strand, self.and_strand)):
+            incidents = incidents.filter(
+                pk__in=through.filter(term__code=code).values("incident_id")
+            )
+        if self.strands:
+            incidents = incidents.filter(
+                pk__in=through.filter(term__code__in=self.strands).values("incident_id")
+            )
+        for field, code in self.profile:
+            allowed = PROFILE_FIELDS[field]
+            if code == NOT_KNOWN:
+                incidents = incidents.exclude(**{f"{field}__in": sorted(allowed)})
+            else:
+                incidents = incidents.filter(**{field: code})
+        if self.missing:
+            incidents = _missing(incidents, self.missing)
+        if self.repeat_victims:
+            # Victims with two or more of the records selected so far (as the assessment counts).
+            keys = (
+                Incident.objects.filter(pk__in=incidents.values("pk"))
+                .exclude(victim_key="")
+                .values("victim_key")
+                .annotate(n=Count("pk"))
+                .filter(n__gte=2)
+                .values("victim_key")
+            )
+            incidents = incidents.filter(victim_key__in=keys)
         return incidents
 
-    def for_audit(self) -> dict[str, str]:
+    def for_audit(self) -> dict[str, Any]:
         return {
             k: (v.isoformat() if isinstance(v, dt.date) else v)
             for k, v in asdict(self).items()
             if v
         }
+
+
+def _missing(incidents: IncidentQuerySet, field: str) -> IncidentQuerySet:
+    """Records missing `field`, as the assessment's data-quality table counts them."""
+    if field == "ward_code":
+        return incidents.filter(ward__isnull=True)
+    if field == "strands":
+        # The assessment counts the core strands only (its CSV contract's columns).
+        core = Incident.strands.through.objects.filter(term__code__in=CORE_STRANDS)
+        return incidents.exclude(pk__in=core.values("incident_id"))
+    if field == "victim_key":
+        return incidents.filter(victim_key="")
+    return incidents.exclude(**{f"{field}__in": sorted(PROFILE_FIELDS[field])})
 
 
 # --- Rows ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from cohesion.areas.models import Area, AreaLevel
 from cohesion.core.forms import GovUKForm, GovUKModelForm
 from cohesion.incidents import choices as c
 from cohesion.incidents.actions import EDITABLE_FIELDS, ContactInput
+from cohesion.incidents.export import NOT_KNOWN
 from cohesion.incidents.models import Incident
 from cohesion.lib.references import normalise_reference
 from cohesion.vocabularies.models import Term, Vocabulary
@@ -424,8 +425,38 @@ class LinkForm(GovUKForm):
         return normalise_reference(self.cleaned_data["reference"])
 
 
+def _profile_choices(codes: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", _("Any")), *codes, (NOT_KNOWN, _("Not known or not said"))]
+
+
+_SEX_CODES = [("female", _("Female")), ("male", _("Male"))]
+_AGE_CODES = [(band, band) for band in ("0-15", "16-24", "25-34", "35-44", "45-54", "55-64", "65+")]
+_ETHNICITY_CODES = [
+    ("asian", _("Asian")),
+    ("black", _("Black")),
+    ("mixed", _("Mixed")),
+    ("white", _("White")),
+    ("other", _("Other")),
+]
+_MISSING_LABELS = {
+    "ward_code": _("Ward"),
+    "strands": _("Strand"),
+    "victim_key": _("Victim key"),
+    "victim_sex": _("Victim's sex"),
+    "victim_age_band": _("Victim's age band"),
+    "victim_ethnicity": _("Victim's ethnicity"),
+    "suspect_sex": _("Suspect's sex"),
+    "suspect_age_band": _("Suspect's age band"),
+}
+
+
 class IncidentFilterForm(GovUKForm):
-    """Filters on the incident list; every field optional."""
+    """Filters on the incident list; every field optional.
+
+    The fields after `strand` ("more filters") say exactly which records lie
+    behind a figure of the Strategic Intelligence Assessment, whose counts link
+    here; profile groups use the assessment's codes.
+    """
 
     date_from = _date_field(_("From"), required=False)
     date_to = _date_field(_("To"), required=False)
@@ -435,23 +466,78 @@ class IncidentFilterForm(GovUKForm):
     record_kind = forms.ChoiceField(
         label=_("Kind of record"), required=False, choices=[("", _("Any")), *c.RecordKind.choices]
     )
-    strand = forms.ModelChoiceField(
-        label=_("Strand"),
+    council = forms.ChoiceField(label=_("Council"), required=False)
+    ward = forms.MultipleChoiceField(
+        label=_("Wards"),
+        help_text=_("Leave all unticked for every ward."),
         required=False,
-        queryset=Term.objects.none(),
-        to_field_name="code",
-        empty_label=_("Any"),
+        widget=forms.CheckboxSelectMultiple,
     )
-    ward = forms.ChoiceField(label=_("Ward"), required=False)
+    strand = forms.MultipleChoiceField(
+        label=_("Strands"),
+        help_text=_("Incidents carrying any of the ticked strands."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    and_strand = forms.ChoiceField(label=_("Also carrying the strand"), required=False)
+    victim_sex = forms.ChoiceField(
+        label=_("Victim's sex"), required=False, choices=_profile_choices(_SEX_CODES)
+    )
+    victim_age_band = forms.ChoiceField(
+        label=_("Victim's age band"), required=False, choices=_profile_choices(_AGE_CODES)
+    )
+    victim_ethnicity = forms.ChoiceField(
+        label=_("Victim's ethnicity"), required=False, choices=_profile_choices(_ETHNICITY_CODES)
+    )
+    suspect_sex = forms.ChoiceField(
+        label=_("Suspect's sex"), required=False, choices=_profile_choices(_SEX_CODES)
+    )
+    suspect_age_band = forms.ChoiceField(
+        label=_("Suspect's age band"), required=False, choices=_profile_choices(_AGE_CODES)
+    )
+    repeat = forms.BooleanField(
+        label=_("Only incidents of repeat victims (two or more incidents in the period)"),
+        required=False,
+    )
+    missing = forms.ChoiceField(
+        label=_("Missing"),
+        required=False,
+        choices=[("", _("Any")), *_MISSING_LABELS.items()],
+    )
+
+    BASIC = ("date_from", "date_to", "status", "record_kind", "council", "ward", "strand")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["strand"].queryset = Term.objects.of(Vocabulary.HATE_STRAND)  # type: ignore[attr-defined]
+        strands = [(t.code, t.display_label) for t in Term.objects.of(Vocabulary.HATE_STRAND)]
+        self.fields["strand"].choices = strands  # type: ignore[attr-defined]
+        self.fields["and_strand"].choices = [("", _("Any")), *strands]  # type: ignore[attr-defined]
         # By GSS code: a ward kept in two boundary generations is one choice.
         wards: dict[str, str] = {}
+        councils: dict[str, str] = {}
         for ward in wards_for(user):
             wards.setdefault(ward.code, f"{ward.name} ({ward.council.name})")
-        self.fields["ward"].choices = [("", _("Any")), *wards.items()]  # type: ignore[attr-defined]
+            councils.setdefault(ward.council.code, ward.council.name)
+        for council in councils_for(user):
+            councils.setdefault(council.code, council.name)
+        self.fields["ward"].choices = list(wards.items())  # type: ignore[attr-defined]
+        self.fields["council"].choices = [("", _("Any")), *sorted(councils.items())]  # type: ignore[attr-defined]
+
+    def basic_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.BASIC]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.BASIC]
+
+    def more_filters_set(self) -> bool:
+        """Open the "more filters" section when one of them is in use (or wrong)."""
+        if not self.is_bound:
+            return False
+        return any(
+            self.data.get(name) or name in self.errors
+            for name in self.fields
+            if name not in self.BASIC
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

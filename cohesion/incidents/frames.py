@@ -5,6 +5,11 @@ Django; this is the other side: the person's scope (the same access helper as
 every page) and a handful of set-based queries, with no model instance per
 row, so a million incidents load in seconds. Codes are mapped exactly as the
 CSV export maps them (docs/incident-export.md).
+
+The SIA pages and `cohesion sia` no longer fetch rows: they count in SQL
+(`sia_counts.incident_marginals`, several times faster). This reader stays for
+anything that needs the rows, and as the reference those counts are tested
+against (tests/integration/test_sia_counts.py).
 """
 
 from __future__ import annotations

@@ -165,6 +165,28 @@ class Incident(Releasable):
             models.Index(fields=["council", "occurred_on"]),
             models.Index(fields=["ward", "occurred_on"]),
             models.Index(fields=["organisation", "occurred_on"]),
+            # The assessment's counts (cohesion/incidents/sia_counts.py) read a period of
+            # incidents by these columns only: on PostgreSQL they come from the index
+            # alone (an index-only scan of the period), never from the wide rows.
+            # SQLite ignores `include` and gets a plain index on occurred_on.
+            models.Index(
+                fields=["occurred_on"],
+                include=[
+                    "id",
+                    "council",
+                    "ward",
+                    "organisation",
+                    "audience",
+                    "counted_in_statistics",
+                    "victim_key",
+                    "victim_sex",
+                    "victim_age_band",
+                    "victim_ethnicity",
+                    "suspect_sex",
+                    "suspect_age_band",
+                ],
+                name="incidents_sia_counts",
+            ),
         ]
         constraints = [
             *Releasable.Meta.constraints,

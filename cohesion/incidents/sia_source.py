@@ -1,24 +1,24 @@
-"""The database side of `cohesion sia`: incidents for a period, for the analytics layer."""
+"""The database side of `cohesion sia`: the assessment's counts for a period."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
 from cohesion.audit.log import record
 from cohesion.audit.models import AuditAction
-from cohesion.incidents.frames import incident_frame
 from cohesion.incidents.models import Incident
+from cohesion.incidents.sia_counts import incident_marginals
+from cohesion.insight.marginals import Marginals
 
 
-def all_incidents(start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Every incident in the period (an operator's command: no person's scope applies).
+def all_marginals(start: dt.date, end: dt.date) -> Marginals:
+    """Counts over every incident (an operator's command: no person's scope applies).
 
-    Audited like an export, because the frame holds victim keys and demographics
-    even though the assessment built from it holds neither.
+    Counted in SQL (`sia_counts`), so no victim key or demographic leaves the
+    database row by row; still audited like an export, because the counts are
+    exact figures about victims.
     """
-    frame = incident_frame(Incident.objects.all(), start, end)
+    marginals = incident_marginals(Incident.objects.all(), start=start, end=end)
     record(
         action=AuditAction.INCIDENTS_EXPORTED,
         by=None,
@@ -26,7 +26,9 @@ def all_incidents(start: dt.date, end: dt.date) -> pd.DataFrame:
             "purpose": "strategic intelligence assessment",
             "from": start.isoformat(),
             "to": end.isoformat(),
-            "rows": len(frame),
+            # Records counted in the two periods (one in both, possible only when the
+            # period is longer than a year, counts twice).
+            "rows": marginals.current.total + marginals.previous.total,
         },
     )
-    return frame
+    return marginals

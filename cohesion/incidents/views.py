@@ -52,10 +52,15 @@ def filters_from(form: IncidentFilterForm) -> export.ExportFilters:
     return export.ExportFilters(
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
-        ward=data.get("ward") or "",
         status=data.get("status") or "",
         record_kind=data.get("record_kind") or "",
-        strand=data["strand"].code if data.get("strand") else "",
+        council=data.get("council") or "",
+        wards=tuple(data.get("ward") or ()),
+        strands=tuple(data.get("strand") or ()),
+        and_strand=data.get("and_strand") or "",
+        profile=tuple((name, data[name]) for name in export.PROFILE_FIELDS if data.get(name)),
+        repeat_victims=bool(data.get("repeat")),
+        missing=data.get("missing") or "",
     )
 
 

@@ -10,8 +10,10 @@ assessment succeeds, and the output file is replaced atomically (a temporary
 file in the same folder, then a rename). `--output -` writes to standard output.
 
 Without `--population`, the ward populations bundled in `cohesion/opendata/`
-are used. Without `--incidents`, the caller's `load_incidents` reads them (the
-`cohesion` command passes a database reader); there is no Django here.
+are used. Without `--incidents`, the caller's `load_marginals` counts them (the
+`cohesion` command passes a database reader that counts in SQL,
+`cohesion.incidents.sia_source.all_marginals`), or its `load_incidents` reads
+them as a frame; there is no Django here.
 `--public` applies the disclosure rule (`cohesion.insight.disclosure`).
 `--format pdf|docx|xlsx` lay out the same sections (`cohesion.insight.render`).
 """
@@ -39,9 +41,10 @@ from cohesion.insight.inputs import (
     read_population,
     validate_population,
 )
-from cohesion.insight.population import PopulationDataError, bundled_ward_population
+from cohesion.insight.marginals import Marginals, periods
+from cohesion.insight.population import PopulationDataError, bundled_population
 from cohesion.insight.render import to_docx, to_pdf, to_xlsx
-from cohesion.insight.sia import assess, to_json
+from cohesion.insight.sia import assess, assess_from_marginals, to_json
 
 FORMATS = ("json", "html", "pdf", "docx", "xlsx")
 BINARY: dict[str, Callable[[dict[str, Any]], bytes]] = {
@@ -168,9 +171,15 @@ OPENDATA = Path(__file__).resolve().parent.parent / "opendata"
 
 # Reads incidents for a period from somewhere else (the database), as a frame.
 IncidentLoader = Callable[[dt.date, dt.date], pd.DataFrame]
+# Counts them there instead, for the period given (and the same dates a year earlier).
+MarginalsLoader = Callable[[dt.date, dt.date], Marginals]
 
 
-def main(argv: list[str] | None = None, load_incidents: IncidentLoader | None = None) -> int:
+def main(
+    argv: list[str] | None = None,
+    load_incidents: IncidentLoader | None = None,
+    load_marginals: MarginalsLoader | None = None,
+) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     p = parser()
     try:
@@ -191,22 +200,25 @@ def main(argv: list[str] | None = None, load_incidents: IncidentLoader | None = 
             f"the --from date {args.start.isoformat()} is after the --to date "
             f"{args.end.isoformat()}; nothing written"
         )
-    if args.incidents is None and load_incidents is None:
+    if args.incidents is None and load_incidents is None and load_marginals is None:
         return refuse("give --incidents FILE.csv (no database here); nothing written")
     try:
         population = (
             read_population(args.population)
             if args.population is not None
-            else validate_population(bundled_ward_population(OPENDATA).astype(str))
+            else validate_population(bundled_population(OPENDATA).astype(str))
         )
         if args.incidents is not None:
             incidents = read_incidents(args.incidents)
+            data = to_json(assess(incidents, population, start=args.start, end=args.end))
+        elif load_marginals is not None:
+            data = to_json(assess_from_marginals(load_marginals(args.start, args.end), population))
         else:
             assert load_incidents is not None
             # The previous year's period is part of the assessment.
-            earliest = args.start.replace(year=args.start.year - 1, day=min(args.start.day, 28))
+            earliest = periods(args.start, args.end)[1].start
             incidents = from_typed_frame(load_incidents(earliest, args.end))
-        data = to_json(assess(incidents, population, start=args.start, end=args.end))
+            data = to_json(assess(incidents, population, start=args.start, end=args.end))
     except (InputError, PopulationDataError) as exc:
         print(f"cohesion sia: {exc}; nothing written", file=sys.stderr)
         return INPUT_ERROR

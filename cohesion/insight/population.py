@@ -10,8 +10,12 @@ count`, docs/sia-schema.md), one row per ward and group:
   TS021 (LSOA 2021). Its groups add up to the Census 2021 residents, which
   differ from the mid-2020 total (Derby 261,385 vs 256,814): compare a group
   with the sum of its own dimension, not with `total`;
-- `sex` is not produced: no bundled file breaks population down by sex
-  (the mid-2020 file is persons only, the census files have no sex column).
+- `sex` is not broken down by ward: no bundled small-area file has sex (the
+  mid-2020 file is persons only, the census tables have no sex column).
+  `bundled_population` adds one council-wide pair of rows per council instead
+  (area_code = the council's LAD code), from the Census 2021 local authority
+  summary: % female and % male (one decimal place) times usual residents. The
+  sex comparison is therefore always council-wide, also when wards are chosen.
 
 Geography: LSOA 2011 -> LSOA 2021 with `lookups/lsoa11_to_lsoa21.csv`, then
 LSOA 2021 -> ward (2024) with ONS's best-fit lookup (each LSOA goes wholly to
@@ -41,6 +45,7 @@ SOURCES: Final[dict[str, str]] = {
     "total": "ONS mid-2020 small area population estimates (LSOA 2011), persons",
     "age_band": "ONS mid-2020 small area population estimates (LSOA 2011), single year of age",
     "ethnicity": "ONS Census 2021 TS021 ethnic group, 5 groups (LSOA 2021)",
+    "sex": "ONS Census 2021 local authority summary: % female and male of usual residents",
     "geography": "ONS LSOA 2011 -> 2021 lookup; LSOA 2021 -> ward 2024 best fit",
 }
 ATTRIBUTION: Final = (
@@ -63,6 +68,7 @@ _POPULATION_FILE: Final = Path("population/mid2020_single_year_of_age_lsoa11.csv
 _LSOA_LOOKUP: Final = Path("lookups/lsoa11_to_lsoa21.csv")
 _WARD_LOOKUP: Final = Path("lookups/lsoa21_to_ward24_lad24.csv")
 _ETHNICITY_FILE: Final = Path("census2021/ethnic_group_lsoa21.csv")
+_LA_SUMMARY_FILE: Final = Path("census2021/la_summary_england_wales.csv")
 
 
 class PopulationDataError(ValueError):
@@ -124,6 +130,44 @@ def bundled_ward_population(opendata_dir: Path, councils: list[str] | None = Non
     out["count"] = out["count"].astype("int64")
     out["group"] = out["group"].astype(str)
     return pd.DataFrame(out[list(POPULATION_COLUMNS)]).reset_index(drop=True)
+
+
+def council_sex_population(opendata_dir: Path, councils: list[str]) -> pd.DataFrame:
+    """Council-wide `sex` rows (female, male) for these LAD codes, in the population layout.
+
+    Counts are the published percentages (one decimal place) of the Census 2021
+    usual residents, rounded to whole people, so each share is exact to ±0.05
+    percentage points: plenty for a ratio whose interval is far wider.
+    """
+    summary = _read(
+        Path(opendata_dir) / _LA_SUMMARY_FILE,
+        ["code", "population_total", "sex_female_perc", "sex_male_perc"],
+    )
+    chosen = summary.loc[summary["code"].isin(councils)]
+    residents = pd.to_numeric(chosen["population_total"]).to_numpy(dtype=np.float64)
+    rows = []
+    for group, column in (("female", "sex_female_perc"), ("male", "sex_male_perc")):
+        share = pd.to_numeric(chosen[column]).to_numpy(dtype=np.float64) / 100.0
+        rows.append(
+            pd.DataFrame(
+                {
+                    "area_code": chosen["code"].to_numpy(),
+                    "dimension": "sex",
+                    "group": group,
+                    "count": np.rint(residents * share).astype("int64"),
+                }
+            )
+        )
+    out = pd.concat(rows, ignore_index=True).sort_values(["area_code", "group"], kind="stable")
+    return pd.DataFrame(out[list(POPULATION_COLUMNS)]).reset_index(drop=True)
+
+
+def bundled_population(opendata_dir: Path, councils: list[str] | None = None) -> pd.DataFrame:
+    """`bundled_ward_population` plus each council's council-wide `sex` rows."""
+    wards = bundled_ward_population(opendata_dir, councils)
+    lookup = _read(Path(opendata_dir) / _WARD_LOOKUP, ["ward24_code", "lad24_code"])
+    lads = sorted(set(lookup.loc[lookup["ward24_code"].isin(wards["area_code"]), "lad24_code"]))
+    return pd.concat([wards, council_sex_population(opendata_dir, lads)], ignore_index=True)
 
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:

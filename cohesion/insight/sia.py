@@ -2,8 +2,11 @@
 
 `assess(incidents, population, start=…, end=…)` takes validated frames (see
 `inputs`) and returns an `Assessment`; `to_json` turns it into the documented
-JSON (docs/sia-schema.md). Everything is computed with pandas/numpy over whole
-columns; nothing loops over incidents.
+JSON (docs/sia-schema.md). It is `assess_from_marginals(summarise(incidents, …),
+population)`: every figure comes from marginal counts (`marginals.Marginals`),
+which a database reader can compute in SQL instead (cohesion/incidents/sia_counts.py).
+Everything is computed with pandas/numpy over whole columns; nothing loops over
+incidents.
 
 Counting rules (also in the schema document):
 - a record counts in the period when start <= occurred_on <= end (both inclusive);
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,8 +30,30 @@ import numpy as np
 import pandas as pd
 
 from cohesion.insight import codes
-from cohesion.insight.inputs import InputError
+from cohesion.insight.marginals import (
+    Marginals,
+    Period,
+    PeriodCounts,
+    month_of,
+    summarise,
+    year_earlier,
+)
 from cohesion.insight.stats import poisson_ci, wilson_ci
+
+__all__ = [
+    "CAVEATS",
+    "EXACT_CAVEAT",
+    "Assessment",
+    "Marginals",
+    "Period",
+    "assess",
+    "assess_from_marginals",
+    "disproportionality",
+    "disproportionality_of_counts",
+    "summarise",
+    "to_json",
+    "year_earlier",
+]
 
 CAVEATS: tuple[str, ...] = (
     (
@@ -58,12 +84,6 @@ CAVEATS: tuple[str, ...] = (
     ),
 )
 EXACT_CAVEAT = "Figures are exact and not disclosure-controlled: do not publish them as they are."
-
-
-@dataclass(frozen=True)
-class Period:
-    start: dt.date
-    end: dt.date
 
 
 @dataclass(frozen=True)
@@ -157,14 +177,6 @@ class Assessment:
 # --- Helpers ---------------------------------------------------------------------------
 
 
-def year_earlier(day: dt.date) -> dt.date:
-    """The same date a year earlier; 29 February becomes 28 February."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
 def _pct(part: float, whole: float) -> float | None:
     return 100.0 * part / whole if whole else None
 
@@ -173,25 +185,16 @@ def _opt(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
-def _in_period(incidents: pd.DataFrame, period: Period) -> pd.DataFrame:
-    when = incidents["occurred_on"]
-    mask = (when >= pd.Timestamp(period.start)) & (when <= pd.Timestamp(period.end))
-    return incidents.loc[mask]
-
-
-def _counts(frame: pd.DataFrame) -> Counts:
-    sums = frame[list(codes.STRAND_COLUMNS)].sum()
+def _counts(counts: PeriodCounts) -> Counts:
     return Counts(
-        total=len(frame),
-        by_strand={s: int(sums[f"strand_{s}"]) for s in codes.STRANDS},
+        total=counts.total,
+        by_strand={s: int(counts.by_strand.get(s, 0)) for s in codes.STRANDS},
     )
 
 
-def _tally(values: pd.Series, groups: tuple[str, ...]) -> dict[str, int]:
+def _tally(counts: Mapping[str, int], groups: tuple[str, ...]) -> dict[str, int]:
     """Count of each code, in contract order, not_known last; absent codes count 0."""
-    order = [*groups, codes.NOT_KNOWN]
-    counts = values.value_counts().reindex(order, fill_value=0)
-    return {str(k): int(v) for k, v in counts.items()}
+    return {g: int(counts.get(g, 0)) for g in [*groups, codes.NOT_KNOWN]}
 
 
 def _female_pct(sex: dict[str, int]) -> float | None:
@@ -211,50 +214,48 @@ def _change(now: Counts, before: Counts) -> Change:
     )
 
 
-def _monthly(current: pd.DataFrame, previous: pd.DataFrame, period: Period) -> list[MonthlyCount]:
-    months = pd.period_range(pd.Timestamp(period.start), pd.Timestamp(period.end), freq="M")
-    now = current["occurred_on"].dt.to_period("M").value_counts()
+def _monthly(m: Marginals) -> list[MonthlyCount]:
+    months = [str(p) for p in pd.period_range(m.period.start, m.period.end, freq="M")]
     # A previous record's month, moved on a year, is the month it compares with.
-    before = (previous["occurred_on"].dt.to_period("M") + 12).value_counts()
-    now = now.reindex(months, fill_value=0)
-    before = before.reindex(months, fill_value=0)
+    before: dict[str, int] = {}
+    for month, n in m.previous.by_month.items():
+        later = month_of(dt.date(int(month[:4]) + 1, int(month[5:7]), 1))
+        before[later] = before.get(later, 0) + int(n)
     return [
-        MonthlyCount(month=str(m), count=int(n), previous=int(p))
-        for m, n, p in zip(months, now.to_numpy(), before.to_numpy(), strict=True)
+        MonthlyCount(
+            month=month, count=int(m.current.by_month.get(month, 0)), previous=before.get(month, 0)
+        )
+        for month in months
     ]
 
 
-def _victims(frame: pd.DataFrame) -> VictimProfile:
-    sex = _tally(frame["victim_sex"], codes.SEXES)
-    keys = frame.loc[frame["victim_key"] != "", "victim_key"]
-    per_key = keys.value_counts()
-    repeat_keys = per_key[per_key >= 2]
-    repeat_records = int(repeat_keys.sum())
+def _victims(m: Marginals) -> VictimProfile:
+    sex = _tally(m.codes["victim_sex"], codes.SEXES)
     return VictimProfile(
-        records=len(frame),
+        records=m.current.total,
         female_pct=_female_pct(sex),
         sex=sex,
-        age_bands=_tally(frame["victim_age_band"], codes.AGE_BANDS),
-        ethnicity=_tally(frame["victim_ethnicity"], codes.ETHNICITIES),
-        distinct_keys=len(per_key),
-        repeat_victims=len(repeat_keys),
-        repeat_pct=_pct(len(repeat_keys), len(per_key)),
-        repeat_incidents_pct=_pct(repeat_records, len(frame)),
+        age_bands=_tally(m.codes["victim_age_band"], codes.AGE_BANDS),
+        ethnicity=_tally(m.codes["victim_ethnicity"], codes.ETHNICITIES),
+        distinct_keys=m.victim_keys,
+        repeat_victims=m.repeat_victims,
+        repeat_pct=_pct(m.repeat_victims, m.victim_keys),
+        repeat_incidents_pct=_pct(m.repeat_records, m.current.total),
     )
 
 
-def _suspects(frame: pd.DataFrame) -> SuspectProfile:
-    sex = _tally(frame["suspect_sex"], codes.SEXES)
-    ages = _tally(frame["suspect_age_band"], codes.AGE_BANDS)
+def _suspects(m: Marginals) -> SuspectProfile:
+    sex = _tally(m.codes["suspect_sex"], codes.SEXES)
+    ages = _tally(m.codes["suspect_age_band"], codes.AGE_BANDS)
     known_age = sum(v for k, v in ages.items() if k != codes.NOT_KNOWN)
     under_18 = sum(ages[b] for b in codes.UNDER_18_BANDS)
     ethnicity = (
-        _tally(frame["suspect_ethnicity"], codes.ETHNICITIES)
-        if "suspect_ethnicity" in frame.columns
+        _tally(m.codes["suspect_ethnicity"], codes.ETHNICITIES)
+        if "suspect_ethnicity" in m.codes
         else None
     )
     return SuspectProfile(
-        records=len(frame),
+        records=m.current.total,
         female_pct=_female_pct(sex),
         under_18_pct=_pct(under_18, known_age),
         sex=sex,
@@ -263,11 +264,11 @@ def _suspects(frame: pd.DataFrame) -> SuspectProfile:
     )
 
 
-def _wards(frame: pd.DataFrame, population: pd.DataFrame) -> list[WardRate]:
+def _wards(counts: Mapping[str, int], population: pd.DataFrame) -> list[WardRate]:
     totals = population.loc[population["dimension"] == "total"].set_index("area_code")["count"]
-    counts = frame.loc[frame["ward_code"] != "", "ward_code"].value_counts()
-    codes_ = sorted(set(population["area_code"]) | set(counts.index))
-    k = counts.reindex(codes_, fill_value=0).to_numpy(dtype=np.float64)
+    # Wards with a total, or with records; a council-wide row (e.g. sex) is not a ward.
+    codes_ = sorted(set(totals.index) | set(counts))
+    k = np.array([counts.get(c, 0) for c in codes_], dtype=np.float64)
     pop = totals.reindex(codes_).to_numpy(dtype=np.float64)  # NaN where no total row
     low, high = poisson_ci(k)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -297,11 +298,24 @@ def disproportionality(
     population is summed over every area in `population`, so its areas must
     not overlap. A group is flagged only when the interval excludes 1.
     """
+    _check_dimension(dimension)
+    values = people if isinstance(people, pd.Series) else people[dimension]
+    counts = {str(k): int(v) for k, v in values.value_counts().items()}
+    return disproportionality_of_counts(counts, population, dimension)
+
+
+def _check_dimension(dimension: str) -> None:
     if dimension not in codes.DIMENSIONS:
         raise ValueError(f"Unknown dimension {dimension!r}: use {', '.join(codes.DIMENSIONS)}")
+
+
+def disproportionality_of_counts(
+    counts: Mapping[str, int], population: pd.DataFrame, dimension: str
+) -> list[Disproportion]:
+    """`disproportionality` from people already counted by group (other codes are ignored)."""
+    _check_dimension(dimension)
     groups = list(codes.DIMENSIONS[dimension])
-    values = people if isinstance(people, pd.Series) else people[dimension]
-    v = values.value_counts().reindex(groups, fill_value=0).to_numpy(dtype=np.float64)
+    v = np.array([counts.get(g, 0) for g in groups], dtype=np.float64)
     rows = population.loc[population["dimension"] == dimension]
     p = rows.groupby("group")["count"].sum().reindex(groups, fill_value=0)
     p_arr = p.to_numpy(dtype=np.float64)
@@ -330,67 +344,68 @@ def disproportionality(
     ]
 
 
-def _data_quality(frame: pd.DataFrame) -> dict[str, float | None]:
-    n = len(frame)
-    missing: dict[str, pd.Series] = {
-        "ward_code": frame["ward_code"] == "",
-        "strands": ~frame[list(codes.STRAND_COLUMNS)].any(axis=1),
-        "victim_key": frame["victim_key"] == "",
+def _data_quality(m: Marginals) -> dict[str, float | None]:
+    n = m.current.total
+    missing: dict[str, int] = {
+        "ward_code": m.no_ward,
+        "strands": m.no_strand,
+        "victim_key": m.no_victim_key,
     }
     for column in [*codes.INCIDENT_CODES, *codes.OPTIONAL_INCIDENT_CODES]:
-        if column in frame.columns:
-            missing[column] = frame[column] == codes.NOT_KNOWN
-    return {k: (float(m.sum()) / n if n else None) for k, m in missing.items()}
+        if column in m.codes:
+            missing[column] = int(m.codes[column].get(codes.NOT_KNOWN, 0))
+    return {k: (float(count) / n if n else None) for k, count in missing.items()}
 
 
 # --- The assessment --------------------------------------------------------------------
 
+# The victims' coded columns, by the population file's dimension they compare with.
+VICTIM_DIMENSIONS = {
+    "sex": "victim_sex",
+    "age_band": "victim_age_band",
+    "ethnicity": "victim_ethnicity",
+}
 
-def assess(
-    incidents: pd.DataFrame, population: pd.DataFrame, *, start: dt.date, end: dt.date
-) -> Assessment:
-    """The assessment of validated incidents (inputs.read_incidents) for start..end."""
-    if start > end:
-        raise InputError(
-            f"period: the from date {start.isoformat()} is after the to date {end.isoformat()}"
-        )
-    period = Period(start, end)
-    previous_period = Period(year_earlier(start), year_earlier(end))
-    current = _in_period(incidents, period)
-    previous = _in_period(incidents, previous_period)
-    now, before = _counts(current), _counts(previous)
-    victims = current.rename(
-        columns={
-            "victim_sex": "sex",
-            "victim_age_band": "age_band",
-            "victim_ethnicity": "ethnicity",
-        }
-    )
+
+def assess_from_marginals(marginals: Marginals, population: pd.DataFrame) -> Assessment:
+    """The assessment from counts (`summarise`, or a database reader) and a validated population."""
+    m = marginals
+    now, before = _counts(m.current), _counts(m.previous)
+    seen = {code for code, n in m.wards.items() if n > 0}
+    unmatched = sorted(seen - set(population["area_code"]))
     notes = []
-    unmatched = sorted(
-        set(current.loc[current["ward_code"] != "", "ward_code"]) - set(population["area_code"])
-    )
     if unmatched:
         notes.append(
             f"{len(unmatched)} ward code(s) in the records are not in the population file "
             f"(no rate): {', '.join(unmatched[:10])}{' …' if len(unmatched) > 10 else ''}"
         )
     return Assessment(
-        period=period,
-        previous_period=previous_period,
+        period=m.period,
+        previous_period=m.previous_period,
         current=now,
         previous=before,
         change=_change(now, before),
-        monthly=_monthly(current, previous, period),
-        victims=_victims(current),
-        suspects=_suspects(current),
-        wards=_wards(current, population),
+        monthly=_monthly(m),
+        victims=_victims(m),
+        suspects=_suspects(m),
+        wards=_wards({c: int(m.wards[c]) for c in seen}, population),
         disproportionality=[
-            row for dim in codes.DIMENSIONS for row in disproportionality(victims, population, dim)
+            row
+            for dim in codes.DIMENSIONS
+            for row in disproportionality_of_counts(
+                m.codes[VICTIM_DIMENSIONS[dim]], population, dim
+            )
         ],
-        data_quality=_data_quality(current),
+        data_quality=_data_quality(m),
         notes=notes,
     )
+
+
+def assess(
+    incidents: pd.DataFrame, population: pd.DataFrame, *, start: dt.date, end: dt.date
+) -> Assessment:
+    """The assessment of validated incidents (inputs.read_incidents) for start..end."""
+    return assess_from_marginals(summarise(incidents, start=start, end=end), population)
 
 
 # --- JSON ------------------------------------------------------------------------------

@@ -416,3 +416,26 @@ class ReviewSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} {self.action_id}"
+
+
+class ReminderSent(models.Model):
+    """A lead was reminded before a review point: kept so each lead is mailed once per review."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="reminders")
+    review_on = models.DateField()
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="strategy_reminders"
+    )
+    sent_at = models.DateTimeField()
+    actions = models.PositiveIntegerField(help_text="How many actions the reminder listed.")
+
+    class Meta:
+        ordering = ["strategy", "-review_on", "lead"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "review_on", "lead"], name="reminder_once_per_review_and_lead"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy} {self.review_on} {self.lead_id}"

@@ -65,7 +65,7 @@ def test_demo_load_twice_changes_nothing(geography):
     _load()
     before = (User.objects.count(), Organisation.objects.count())
     _load()
-    assert (User.objects.count(), Organisation.objects.count()) == before == (len(ACCOUNTS), 16)
+    assert (User.objects.count(), Organisation.objects.count()) == before == (len(ACCOUNTS), 18)
 
 
 def test_demo_partner_covers_normanton_and_arboretum_only(geography):

@@ -195,7 +195,7 @@ def test_page_download_respects_filters_and_is_audited(client, two_incidents, ol
     assert event.actor_username == "olu"
     assert event.detail["rows"] == 2
     assert event.detail["layout"] == "long"
-    assert event.detail["filters"] == {"ward": NORMANTON}
+    assert event.detail["filters"] == {"wards": [NORMANTON]}
 
 
 def test_a_partner_without_the_export_right_cannot_download(client, pat):

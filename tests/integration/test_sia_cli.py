@@ -123,7 +123,9 @@ def test_without_incidents_and_no_database_nothing_is_written(files, capsys):
 @pytest.mark.django_db
 def test_from_the_database_with_the_bundled_population(tmp_path, olu, derby_council, capsys):
     from cohesion.audit.models import AuditAction, AuditEvent
-    from cohesion.incidents.sia_source import all_incidents
+    from cohesion.incidents.frames import incident_frame
+    from cohesion.incidents.models import Incident
+    from cohesion.incidents.sia_source import all_marginals
     from tests.integration.test_incidents_recording import ABBEY, NORMANTON, make_incident
 
     for ward_code in (NORMANTON, NORMANTON, ABBEY):
@@ -131,7 +133,7 @@ def test_from_the_database_with_the_bundled_population(tmp_path, olu, derby_coun
     make_incident(olu, NORMANTON, occurred_on=dt.date(2024, 5, 1))  # the previous year
     output = tmp_path / "sia.json"
     argv = ["--from", "2025-04-01", "--to", "2025-06-30", "--format", "json"]
-    assert main([*argv, "--output", str(output)], load_incidents=all_incidents) == 0
+    assert main([*argv, "--output", str(output)], load_marginals=all_marginals) == 0
     data = json.loads(output.read_text(encoding="utf-8"))
     assert (data["total"], data["previous"]["total"], data["by_strand"]["race"]) == (3, 1, 3)
     wards = {w["code"]: w for w in data["wards"]}
@@ -141,6 +143,16 @@ def test_from_the_database_with_the_bundled_population(tmp_path, olu, derby_coun
     assert AuditEvent.objects.filter(
         action=AuditAction.INCIDENTS_EXPORTED, detail__purpose="strategic intelligence assessment"
     ).exists()
+    # A frame loader (any source of incident rows) still works, with the same result.
+    again = tmp_path / "again.json"
+    assert (
+        main(
+            [*argv, "--output", str(again)],
+            load_incidents=lambda s, e: incident_frame(Incident.objects.all(), s, e),
+        )
+        == 0
+    )
+    assert json.loads(again.read_text(encoding="utf-8")) == data
 
 
 def test_dates_out_of_order_write_nothing(files, capsys):

@@ -21,7 +21,7 @@ from cohesion.incidents.access import incidents_visible_to
 from cohesion.incidents.frames import incident_frame
 from cohesion.incidents.models import Incident
 from cohesion.insight.inputs import from_frames
-from cohesion.insight.population import bundled_ward_population
+from cohesion.insight.population import bundled_population
 from cohesion.insight.sia import assess, to_json
 from tests.integration.test_incidents_recording import ABBEY, NORMANTON, make_incident
 
@@ -185,19 +185,21 @@ def test_counts_link_to_the_records_behind_them(client, four_incidents, olu):
     assert link(fig("total")) == {
         "date_from": ["2025-01-01"],
         "date_to": ["2025-12-31"],
+        "council": [DERBY],
     }
     assert link(STRAND_COUNT % "race") == {
         "date_from": ["2025-01-01"],
         "date_to": ["2025-12-31"],
+        "council": [DERBY],
         "strand": ["race"],
     }
     ward_query = link(WARD_COUNT % NORMANTON)
     assert ward_query["ward"] == [NORMANTON]
     # The list behind the link holds exactly the counted records.
-    listed = client.get(reverse("incident-list"), {k: v[0] for k, v in ward_query.items()})
+    listed = client.get(reverse("incident-list"), ward_query)
     assert listed.context["page"].paginator.count == 3
     race = link(STRAND_COUNT % "race")
-    listed = client.get(reverse("incident-list"), {k: v[0] for k, v in race.items()})
+    listed = client.get(reverse("incident-list"), race)
     assert listed.context["page"].paginator.count == 2
 
 
@@ -210,15 +212,18 @@ def test_filters_wards_and_strands(client, four_incidents, olu):
     assert parse_qs(urlparse(anchor.get("href")).query) == {
         "date_from": ["2025-01-01"],
         "date_to": ["2025-12-31"],
+        "council": [DERBY],
         "ward": [NORMANTON],
         "strand": ["race"],
     }
-    # Religion here counts incidents with religion AND race: no list link can say that.
-    assert select_one(page, STRAND_COUNT % "religion" + "//a") is None
-    # Two wards cannot be said on the incident list: the total does not link.
+    # Religion here counts incidents with religion AND race: the link says both.
+    religion = select_one(page, STRAND_COUNT % "religion" + "//a")
+    assert parse_qs(urlparse(religion.get("href")).query)["and_strand"] == ["religion"]
+    # Two wards: the total links to both.
     page = soup(client.get(reverse("sia"), {**PERIOD, "wards": [NORMANTON, ABBEY]}))
     assert cell_text(page, fig("total")) == "4"
-    assert select_one(page, fig("total") + "//a") is None
+    anchor = select_one(page, fig("total") + "//a")
+    assert parse_qs(urlparse(anchor.get("href")).query)["ward"] == [NORMANTON, ABBEY]
 
 
 def test_bad_period_is_refused(client, olu):
@@ -238,7 +243,7 @@ def test_json_download_equals_the_assessment(client, four_incidents, olu):
         dt.date(2024, 1, 1),
         dt.date(2025, 12, 31),
     )
-    incidents, population = from_frames(frame, bundled_ward_population(OPENDATA, [DERBY]))
+    incidents, population = from_frames(frame, bundled_population(OPENDATA, [DERBY]))
     expected = to_json(
         assess(incidents, population, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
     )

@@ -7,7 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cohesion.insight.population import PopulationDataError, bundled_ward_population
+from cohesion.insight.population import (
+    PopulationDataError,
+    bundled_population,
+    bundled_ward_population,
+    council_sex_population,
+)
 
 OPENDATA = Path(__file__).resolve().parents[2] / "cohesion" / "opendata"
 DERBY = "E06000015"
@@ -22,7 +27,11 @@ def derby() -> pd.DataFrame:
 def test_layout_and_codes(derby):
     assert list(derby.columns) == ["area_code", "dimension", "group", "count"]
     assert derby["area_code"].nunique() == 18  # Derby's 18 wards (2023 boundaries)
-    assert set(derby["dimension"]) == {"total", "age_band", "ethnicity"}  # no sex in the data
+    assert set(derby["dimension"]) == {
+        "total",
+        "age_band",
+        "ethnicity",
+    }  # no sex by ward in the data
     ward = derby[derby["area_code"] == NORMANTON]
     assert list(ward["group"]) == [
         "total",
@@ -102,3 +111,19 @@ def test_unknown_council_is_refused():
 def test_missing_files_are_reported(tmp_path):
     with pytest.raises(PopulationDataError, match="not found"):
         bundled_ward_population(tmp_path)
+
+
+def test_council_wide_sex_from_the_census_summary():
+    rows = council_sex_population(OPENDATA, [DERBY, "E08000019"])
+    got = {(r.area_code, r.group): r.count for r in rows.itertuples()}
+    # Derby: 261,364 usual residents, 50.4% female and 49.6% male (Census 2021 summary).
+    assert got[(DERBY, "female")] == 131_727 and got[(DERBY, "male")] == 129_637
+    # Sheffield: 556,521 residents, 50.7% / 49.3%.
+    assert got[("E08000019", "female")] == 282_156 and got[("E08000019", "male")] == 274_365
+
+
+def test_bundled_population_adds_the_councils_sex_rows_only():
+    both = bundled_population(OPENDATA, [DERBY])
+    sex = both[both["dimension"] == "sex"]
+    assert set(sex["area_code"]) == {DERBY}
+    assert len(both) == len(bundled_ward_population(OPENDATA, [DERBY])) + 2

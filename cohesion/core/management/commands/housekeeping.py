@@ -1,4 +1,5 @@
-"""`cohesion housekeeping`: delete expired sessions and sign-in failures; apply retention."""
+"""`cohesion housekeeping`: delete expired sessions and sign-in failures; apply retention;
+remind action leads before strategy review points."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from cohesion.core.tasks import housekeeping
 class Command(BaseCommand):
     help = (
         "Delete expired sessions and stale sign-in failures, and apply the retention "
-        "schedule (run daily, e.g. from cron)."
+        "schedule, and email action leads before strategy review points (run daily, e.g. "
+        "from cron)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
