@@ -172,6 +172,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # The assessment's covering index (INCLUDE columns) is a PostgreSQL speed-up;
+    # SQLite keeps the plain index on its key, which is all it needs.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security ----------------------------------------------------------
@@ -321,5 +324,9 @@ LOGGING = {
     "loggers": {
         # Axes logs every failed log-in with the username at WARNING; our audit log has them.
         "axes": {"level": "ERROR"},
+        # WeasyPrint logs each layout step and every CSS property it skips at INFO;
+        # fontTools logs each font subset. Neither tells an operator anything.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -321,7 +321,8 @@ class Evidence(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["dated", "id"]
+        # Undated first on every database (PostgreSQL would put NULLs last, SQLite first).
+        ordering = [F("dated").asc(nulls_first=True), "id"]
         verbose_name_plural = "evidence"
 
     def __str__(self) -> str:
