@@ -274,6 +274,7 @@ def _linked(figure: Figure, href: str | None) -> Figure:
     return Figure(figure.text, href)
 
 
+_SUSPECT_ETHNICITY = "suspect_described_ethnicity"
 _VICTIM_FIELDS = {
     "sex": "victim_sex",
     "age_band": "victim_age_band",
@@ -286,7 +287,7 @@ def _people(part: dict[str, Any], *, victims: bool, link: Any) -> dict[str, Any]
 
     def rows(dimension: str, key: str) -> list[dict[str, Any]]:
         values = part.get(key) or {}
-        field = f"{who}_{dimension}"
+        field = f"{who}_{dimension}" if victims or dimension != "ethnicity" else _SUSPECT_ETHNICITY
         return [
             {"group": _group_label(dimension, g), "count": count(n, link(**{field: g}))}
             for g, n in values.items()
@@ -297,13 +298,7 @@ def _people(part: dict[str, Any], *, victims: bool, link: Any) -> dict[str, Any]
         "female_pct": pct(part.get("female_pct")),
         "sex": rows("sex", "sex"),
         "age_bands": rows("age_band", "age_bands"),
-        # Suspects' described ethnicity is not a filter of the incident list.
-        "ethnicity": rows("ethnicity", "ethnicity")
-        if victims
-        else [
-            {"group": _group_label("ethnicity", g), "count": count(n)}
-            for g, n in (part.get("ethnicity") or {}).items()
-        ],
+        "ethnicity": rows("ethnicity", "ethnicity"),
     }
     if victims:
         out |= {

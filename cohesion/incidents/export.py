@@ -95,9 +95,12 @@ PROFILE_FIELDS: dict[str, set[str]] = {
     "victim_ethnicity": ETHNICITIES,
     "suspect_sex": SEXES,
     "suspect_age_band": AGE_BANDS,
+    "suspect_described_ethnicity": ETHNICITIES,
 }
+# The assessment's column names for model fields named differently.
+CONTRACT_FIELDS = {"suspect_ethnicity": "suspect_described_ethnicity"}
 # Fields whose missing share the assessment's data-quality table reports.
-MISSING_FIELDS = ("ward_code", "strands", "victim_key", *PROFILE_FIELDS)
+MISSING_FIELDS = ("ward_code", "strands", "victim_key", *PROFILE_FIELDS, *CONTRACT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,7 @@ def _missing(incidents: IncidentQuerySet, field: str) -> IncidentQuerySet:
         return incidents.exclude(pk__in=core.values("incident_id"))
     if field == "victim_key":
         return incidents.filter(victim_key="")
+    field = CONTRACT_FIELDS.get(field, field)
     return incidents.exclude(**{f"{field}__in": sorted(PROFILE_FIELDS[field])})
 
 

@@ -447,6 +447,7 @@ _MISSING_LABELS = {
     "victim_ethnicity": _("Victim's ethnicity"),
     "suspect_sex": _("Suspect's sex"),
     "suspect_age_band": _("Suspect's age band"),
+    "suspect_ethnicity": _("Suspect's described ethnicity"),
 }
 
 
@@ -494,6 +495,11 @@ class IncidentFilterForm(GovUKForm):
     )
     suspect_age_band = forms.ChoiceField(
         label=_("Suspect's age band"), required=False, choices=_profile_choices(_AGE_CODES)
+    )
+    suspect_described_ethnicity = forms.ChoiceField(
+        label=_("Suspect's described ethnicity"),
+        required=False,
+        choices=_profile_choices(_ETHNICITY_CODES),
     )
     repeat = forms.BooleanField(
         label=_("Only incidents of repeat victims (two or more incidents in the period)"),

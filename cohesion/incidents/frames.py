@@ -36,6 +36,7 @@ COLUMNS = (
     "victim_ethnicity",
     "suspect_sex",
     "suspect_age_band",
+    "suspect_ethnicity",
 )
 
 
@@ -74,6 +75,7 @@ def incident_frame(
         "victim_ethnicity",
         "suspect_sex",
         "suspect_age_band",
+        "suspect_described_ethnicity",
     )
     frame = pd.DataFrame.from_records(_fetch(rows), columns=["pk", *COLUMNS])
     frame["ward_code"] = frame["ward_code"].fillna("")
@@ -82,6 +84,7 @@ def incident_frame(
     frame["victim_ethnicity"] = _coded(frame["victim_ethnicity"], ETHNICITIES)
     frame["suspect_sex"] = _coded(frame["suspect_sex"], SEXES)
     frame["suspect_age_band"] = _coded(frame["suspect_age_band"], AGE_BANDS)
+    frame["suspect_ethnicity"] = _coded(frame["suspect_ethnicity"], ETHNICITIES)
     frame["occurred_on"] = pd.to_datetime(frame["occurred_on"]).dt.date
 
     codes = list(CORE_STRANDS) + [

@@ -11,7 +11,7 @@ thousand rows, whatever the number of incidents:
 1. the period's incidents by day and ward, with how many have no victim key;
 2. the previous period's incidents by day;
 3. strand links by day and strand (both periods);
-4. the period's incidents by the five coded columns together;
+4. the period's incidents by the six coded columns together;
 5. the period's incidents with none of the contract's strands (an anti-join);
 6. the period's victim keys with their record counts, summarised in the database.
 
@@ -54,7 +54,10 @@ CODED: dict[str, set[str]] = {
     "victim_ethnicity": ETHNICITIES,
     "suspect_sex": SEXES,
     "suspect_age_band": AGE_BANDS,
+    "suspect_ethnicity": ETHNICITIES,
 }
+# Contract column -> model field, where the names differ.
+MODEL_FIELD: dict[str, str] = {"suspect_ethnicity": "suspect_described_ethnicity"}
 
 StrandLink = Incident.strands.through
 
@@ -176,7 +179,8 @@ def _count(
 
     # 4. The coded columns, counted together: a few thousand combinations at most.
     coded: dict[str, Counter[str]] = {column: Counter() for column in CODED}
-    for *values, n in current.values_list(*CODED).annotate(n=Count("pk")):
+    fields = [MODEL_FIELD.get(column, column) for column in CODED]
+    for *values, n in current.values_list(*fields).annotate(n=Count("pk")):
         for (column, allowed), value in zip(CODED.items(), values, strict=True):
             coded[column][value if value in allowed else NOT_KNOWN] += n
 

@@ -38,6 +38,7 @@ def varied_incidents(olu):
             victim_ethnicity="asian",
             suspect_sex="male",
             suspect_age_band="16-24",
+            suspect_described_ethnicity="white",
         ),
         make_incident(
             olu,
@@ -113,6 +114,8 @@ def test_profile_and_quality_links_say_what_they_select(client, varied_incidents
     queries = [parse_qs(urlparse(h).query) for h in hrefs]
     assert any(q.get("victim_sex") == ["female"] for q in queries)
     assert any(q.get("suspect_age_band") == ["0-15"] for q in queries)
+    assert any(q.get("suspect_described_ethnicity") == ["white"] for q in queries)
+    assert any(q.get("missing") == ["suspect_ethnicity"] for q in queries)
     assert any(q.get("missing") == ["victim_key"] for q in queries)
     assert all(q["council"] == [PERIOD["council"]] for q in queries)
 
