@@ -58,7 +58,8 @@ SEED = int(os.environ.get("SIA_BENCH_SEED", "5"))
 FRAME_PATH = os.environ.get("SIA_BENCH_FRAME_PATH", "") not in ("", "0")
 FRESH = os.environ.get("SIA_BENCH_FRESH", "") not in ("", "0")
 # Set on the database when a load completes; a run with the same rows and seed reuses it.
-MARKER = f"cohesion-sia-bench rows={ROWS} seed={SEED}"
+# Bump the layout number when the synthetic columns change, so a stale database reloads.
+MARKER = f"cohesion-sia-bench layout=2 rows={ROWS} seed={SEED}"
 
 EARLIEST, PREVIOUS_END = dt.date(2024, 4, 1), dt.date(2025, 3, 31)
 START, END = dt.date(2025, 4, 1), dt.date(2026, 3, 31)
@@ -113,6 +114,7 @@ def synthetic(n: int, wards: list[str], seed: int = SEED) -> pd.DataFrame:
         ("victim_ethnicity", ETHNICITIES),
         ("suspect_sex", SUSPECT_SEXES),
         ("suspect_age_band", AGE_BANDS),
+        ("suspect_ethnicity", ETHNICITIES),
     ):
         frame[column] = np.asarray(codes, dtype=object)[rng.choice(len(codes), n, p=shares)]
     return frame
@@ -305,6 +307,7 @@ def copy_incidents(frame: pd.DataFrame, ids: dict[str, Any]) -> None:
         "suspect_age_band",
     ):
         varied[column] = frame[column]
+    varied["suspect_described_ethnicity"] = frame["suspect_ethnicity"]
     now = timezone.now()
     fields = Incident._meta.concrete_fields
     columns = [f.column for f in fields]
@@ -461,9 +464,9 @@ def main() -> None:
             "floor": floor_query,
         }
     )
+    report("PostgreSQL: incident_marginals + assess + to_json", times["db"])
     report("  of which incident_marginals (the SQL counts)", times["sql"])
     report("  of which assess_from_marginals + to_json", times["python"])
-    report("PostgreSQL: incident_marginals + assess + to_json", times["db"])
     report("floor: SQL counts by ward and strand, both periods", times["floor"])
     from_db_data, floor = results["db"], results["floor"]
     db_time, floor_time, csv_time = min(times["db"]), min(times["floor"]), min(csv_times["csv"])
