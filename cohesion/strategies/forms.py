@@ -9,6 +9,7 @@ hand: a form can never tag an action to another strategy's objective.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -126,10 +127,13 @@ class DecisionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class _ActionRulesMixin:
-    """Checks the shared action rules against what was typed, field by field."""
+    """Checks the shared action rules against what was typed, field by field.
 
-    def _state(self, cleaned: dict[str, Any]) -> ActionState:
-        raise NotImplementedError
+    Each form using it defines `_state(cleaned)`: how its fields map onto the
+    rules' `ActionState`.
+    """
+
+    _state: Callable[[dict[str, Any]], ActionState]
 
     def check_rules(self, cleaned: dict[str, Any]) -> None:
         form: forms.BaseForm = self  # type: ignore[assignment]
