@@ -282,60 +282,59 @@ class ActionFilterForm(GovUKForm):
         field.choices = [("", str(_("Any"))), *choices]
 
 
+def _whole_number(
+    label: Any, low: int, high: int, *, hint: Any, required: Any, out_of_range: Any
+) -> forms.IntegerField:
+    """A short whole-number box; anything unreadable or out of range gets one message."""
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        help_text=hint,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages={
+            "required": required,
+            "invalid": out_of_range,
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+        },
+    )
+
+
 class StrategySettingsForm(GovUKForm):
     """How the strategy is run: RAG thresholds, review cadence, reminders, publication."""
 
-    rag_amber_behind = forms.IntegerField(
-        label=_("Suggest amber when progress is this many percentage points behind"),
-        min_value=0,
-        max_value=100,
-        help_text=_("Compared with the progress expected from the time elapsed. For example, 10"),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
-        error_messages={
-            "required": _("Enter the amber threshold"),
-            "invalid": _("The amber threshold must be a whole number from 0 to 100"),
-            "min_value": _("The amber threshold must be a whole number from 0 to 100"),
-            "max_value": _("The amber threshold must be a whole number from 0 to 100"),
-        },
+    rag_amber_behind = _whole_number(
+        _("Suggest amber when progress is this many percentage points behind"),
+        0,
+        100,
+        hint=_("Compared with the progress expected from the time elapsed. For example, 10"),
+        required=_("Enter the amber threshold"),
+        out_of_range=_("The amber threshold must be a whole number from 0 to 100"),
     )
-    rag_red_behind = forms.IntegerField(
-        label=_("Suggest red when progress is this many percentage points behind"),
-        min_value=0,
-        max_value=100,
-        help_text=_("At least the amber threshold. For example, 25"),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
-        error_messages={
-            "required": _("Enter the red threshold"),
-            "invalid": _("The red threshold must be a whole number from 0 to 100"),
-            "min_value": _("The red threshold must be a whole number from 0 to 100"),
-            "max_value": _("The red threshold must be a whole number from 0 to 100"),
-        },
+    rag_red_behind = _whole_number(
+        _("Suggest red when progress is this many percentage points behind"),
+        0,
+        100,
+        hint=_("At least the amber threshold. For example, 25"),
+        required=_("Enter the red threshold"),
+        out_of_range=_("The red threshold must be a whole number from 0 to 100"),
     )
-    review_interval_months = forms.IntegerField(
-        label=_("Months between review points"),
-        min_value=1,
-        max_value=24,
-        help_text=_("6 for six-monthly reviews, 3 for quarterly."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
-        error_messages={
-            "required": _("Enter the months between review points"),
-            "invalid": _("Enter the months between reviews as a whole number from 1 to 24"),
-            "min_value": _("Enter the months between reviews as a whole number from 1 to 24"),
-            "max_value": _("Enter the months between reviews as a whole number from 1 to 24"),
-        },
+    review_interval_months = _whole_number(
+        _("Months between review points"),
+        1,
+        24,
+        hint=_("6 for six-monthly reviews, 3 for quarterly."),
+        required=_("Enter the months between review points"),
+        out_of_range=_("Enter the months between reviews as a whole number from 1 to 24"),
     )
-    reminder_days_before = forms.IntegerField(
-        label=_("Remind leads this many days before a review point"),
-        min_value=0,
-        max_value=90,
-        help_text=_("Leads of actions without an update since the last review are emailed."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
-        error_messages={
-            "required": _("Enter the days before a review when leads are reminded"),
-            "invalid": _("Enter the reminder days as a whole number from 0 to 90"),
-            "min_value": _("Enter the reminder days as a whole number from 0 to 90"),
-            "max_value": _("Enter the reminder days as a whole number from 0 to 90"),
-        },
+    reminder_days_before = _whole_number(
+        _("Remind leads this many days before a review point"),
+        0,
+        90,
+        hint=_("Leads of actions without an update since the last review are emailed."),
+        required=_("Enter the days before a review when leads are reminded"),
+        out_of_range=_("Enter the reminder days as a whole number from 0 to 90"),
     )
     is_published = forms.BooleanField(
         label=_("Publish the public page"),
