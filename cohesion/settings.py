@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "cohesion.assessments",
     "cohesion.strategies",
     "cohesion.impact",
+    "cohesion.earlywarning",
     "cohesion.demo",
 ]
 

@@ -53,6 +53,10 @@ class Permission(StrEnum):
     IMPACT_EDIT = "impact_edit"
     IMPACT_SIGN_OFF = "impact_sign_off"
     IMPACT_MANAGE = "impact_manage"
+    # Early warning: reading alerts and series, acknowledging alerts, choosing methods.
+    EARLY_WARNING_VIEW = "early_warning_view"
+    EARLY_WARNING_ACKNOWLEDGE = "early_warning_acknowledge"
+    EARLY_WARNING_CONFIGURE = "early_warning_configure"
 
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
@@ -108,6 +112,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.IMPACT_EDIT,
             P.IMPACT_SIGN_OFF,
             P.IMPACT_MANAGE,
+            P.EARLY_WARNING_VIEW,
+            P.EARLY_WARNING_ACKNOWLEDGE,
+            P.EARLY_WARNING_CONFIGURE,
         }
     ),
     Role.ANALYST: frozenset(
@@ -122,6 +129,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.STRATEGY_VIEW,
             P.IMPACT_VIEW,
             P.IMPACT_EDIT,
+            P.EARLY_WARNING_VIEW,
+            P.EARLY_WARNING_ACKNOWLEDGE,
+            P.EARLY_WARNING_CONFIGURE,
         }
     ),
     Role.PARTNER_OFFICER: frozenset(
@@ -137,6 +147,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.ACTION_UPDATE,
             P.IMPACT_VIEW,
             P.IMPACT_EDIT,
+            P.EARLY_WARNING_VIEW,
         }
     ),
     # Scrutiny reads signed-off impact assessments; drafts stay with their department.
