@@ -104,4 +104,5 @@ bench: install-dev
 	COHESION_ENV=test $(BIN)/python benchmarks/geography.py
 	$(BIN)/python benchmarks/public_report_load.py
 	$(BIN)/python benchmarks/sia.py
+	$(BIN)/python benchmarks/early_warning.py
 	COHESION_ENV=test $(BIN)/python benchmarks/scrutiny_report.py

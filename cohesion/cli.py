@@ -20,11 +20,17 @@ GROUPS: list[tuple[str, str, list[str]]] = [
         [],
     ),
     (
+        "detect",
+        "Early warning: flag weeks with unusually many incidents, from a counts CSV",
+        [],
+    ),
+    (
         "strategy",
         "Load strategy templates; export and import actions as CSV or XLSX",
         ["strategy"],
     ),
     ("report", "Scrutiny report for a strategy as HTML, PDF or DOCX", ["report"]),
+    ("early-warning", "Run the weekly early warning; backtest a setting", ["early_warning"]),
     (
         "impact",
         "Impact assessments: load or export the question bank, export the register, remind",
@@ -75,6 +81,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if group == "sia":
         return _sia(rest)
+    if group == "detect":
+        # The analytics layer alone: no Django, no settings, no database.
+        from cohesion.insight.early_warning.cli import main as detect_main
+
+        return detect_main(rest)
     if group == "serve" and not any(not a.startswith("-") for a in rest):
         rest = [*rest, "127.0.0.1:8000"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cohesion.settings")

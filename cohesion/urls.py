@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("cohesion.assessments.urls")),
     path("", include("cohesion.strategies.urls")),
     path("", include("cohesion.impact.urls")),
+    path("", include("cohesion.earlywarning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

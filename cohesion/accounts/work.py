@@ -73,4 +73,14 @@ def work_for(user: User) -> list[WorkItem]:
                 reverse("strategy-list") + "#your-actions",
             )
         )
+    if has_permission(user, Permission.EARLY_WARNING_ACKNOWLEDGE):
+        from cohesion.earlywarning.access import open_alerts_waiting
+
+        items.append(
+            WorkItem(
+                _("Early-warning alerts to acknowledge"),
+                open_alerts_waiting(user).count(),
+                reverse("alert-list") + "?status=open",
+            )
+        )
     return items

@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 
 from cohesion.accounts.api import router as accounts_router
 from cohesion.areas.api import router as areas_router
+from cohesion.earlywarning.api import router as early_warning_router
 from cohesion.impact.api import router as impact_router
 from cohesion.incidents.api import router as incidents_router
 from cohesion.incidents.public_api import router as public_reports_router
@@ -39,6 +40,7 @@ api.add_router("/tensions/", tensions_router)
 api.add_router("/mediation/", mediation_router)
 api.add_router("/strategies/", strategies_router)
 api.add_router("/impact/", impact_router)
+api.add_router("/early-warning/", early_warning_router)
 
 
 @api.exception_handler(Http404)

@@ -90,7 +90,10 @@ class AuditAction(models.TextChoices):
     IMPACT_REMINDERS_SENT = "impact_reminders_sent", "Impact review reminders sent"
     # Early warning
     EARLY_WARNING_RUN = "early_warning_run", "Early-warning detection run"
-    EARLY_WARNING_SETTINGS_CHANGED = "early_warning_settings_changed", "Early-warning settings changed"
+    EARLY_WARNING_SETTINGS_CHANGED = (
+        "early_warning_settings_changed",
+        "Early-warning settings changed",
+    )
     ALERT_ACKNOWLEDGED = "alert_acknowledged", "Early-warning alert acknowledged"
     ALERT_LINKED = "alert_linked", "Early-warning alert linked to a tension assessment"
     # Demo data

@@ -13,6 +13,7 @@ from django_tasks import task
 
 from cohesion.audit.log import record
 from cohesion.audit.models import AuditAction
+from cohesion.earlywarning.tasks import enqueue_if_due
 from cohesion.impact.reminders import send_review_reminders
 from cohesion.privacy.retention import apply_retention
 from cohesion.strategies.reminders import send_due_reminders
@@ -30,7 +31,8 @@ def housekeeping() -> dict[str, int]:
     Reminders to action leads before a strategy's review point
     (`cohesion.strategies.reminders`) go out here too, counted only when some did, and
     so do reminders to owners of impact assessments before their review dates
-    (`cohesion.impact.reminders`).
+    (`cohesion.impact.reminders`). On the first day a complete week has no
+    early-warning run, the run is enqueued (`cohesion.earlywarning.tasks`).
     """
     now = timezone.now()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
@@ -45,4 +47,7 @@ def housekeeping() -> dict[str, int]:
     impact = send_review_reminders()
     if impact.emails:
         counts["impact_review_reminders_sent"] = impact.emails
+    # The weekly early-warning run, once per complete week, through the worker.
+    if enqueue_if_due(timezone.localdate()):
+        counts["early_warning_run_enqueued"] = 1
     return counts

@@ -92,7 +92,9 @@ class Alert(models.Model):
     council = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
     # The series: a ward or the whole council; one strand or all strands (null).
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    strand = models.ForeignKey(Term, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    strand = models.ForeignKey(
+        Term, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # A space-time cluster covers several wards; `area` is its centre.
     cluster_areas = models.ManyToManyField(Area, blank=True, related_name="+")
     cluster_start = models.DateField(null=True, blank=True)
@@ -127,11 +129,17 @@ class Alert(models.Model):
             models.Index(fields=["area", "week"]),
         ]
         constraints = [
-            # A rerun of the same week refreshes, never duplicates, an alert.
+            # A rerun of the same week refreshes, never duplicates, an alert. Two
+            # partial indexes rather than NULLS NOT DISTINCT, which SQLite lacks.
             models.UniqueConstraint(
                 fields=["area", "strand", "method", "axis", "week"],
-                name="earlywarning_one_alert_per_series_week",
-                nulls_distinct=False,
+                condition=Q(strand__isnull=False),
+                name="earlywarning_one_alert_per_strand_week",
+            ),
+            models.UniqueConstraint(
+                fields=["area", "method", "axis", "week"],
+                condition=Q(strand__isnull=True),
+                name="earlywarning_one_alert_per_all_strands_week",
             ),
             models.CheckConstraint(
                 condition=Q(status=AlertStatus.OPEN)

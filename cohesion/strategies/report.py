@@ -25,7 +25,9 @@ Public functions (the pages and the command line call these; keep them stable):
 - `render_html(report) -> str`: the report body (`strategies/report_body.html`), for a
   page to include under its own h1 (sections are h2).
 - `render_document(report) -> str`: a standalone HTML document with the print
-  stylesheet (page numbers); what `render_pdf` prints and `--format html` writes.
+  stylesheet (page numbers); what `render_pdf` prints and `--format html` writes. Its
+  long lists are plain-text lists, not the page's tables (report_body.html, print=True):
+  WeasyPrint's time goes with the table cells, inline elements and lines it lays out.
 - `render_pdf(report, *, compress=True) -> bytes` (WeasyPrint; headings become
   bookmarks), `render_docx(report) -> bytes` (python-docx: real headings and tables an
   officer can edit).
@@ -303,6 +305,21 @@ class ScrutinyReport:
     @property
     def amber(self) -> list[ActionLine]:
         return [a for a in self.exceptions if a.rag == Rag.AMBER]
+
+    @property
+    def exception_groups(self) -> list[ExceptionGroup]:
+        """Red then amber, each under its rating (the printed report's headings)."""
+        return [
+            ExceptionGroup(Rag.RED.label, RAG_TAG[Rag.RED], self.red),
+            ExceptionGroup(Rag.AMBER.label, RAG_TAG[Rag.AMBER], self.amber),
+        ]
+
+
+@dataclass
+class ExceptionGroup:
+    label: str
+    tag: str
+    actions: list[ActionLine]
 
 
 # --- Building ------------------------------------------------------------------------

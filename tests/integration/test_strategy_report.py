@@ -397,11 +397,47 @@ def test_html_body_has_the_sections_tables_and_charts(known):
 def test_print_document_escapes_the_title_in_the_page_header(known):
     document = render_document(build(known))
     assert document.startswith("<!DOCTYPE html>")
-    assert '@top-left { content: "Derby \\"Cohesion\\" & Integration Charter";' in document
+    assert (
+        '@top-left { content: "Derby \\"Cohesion\\" & Integration Charter: scrutiny report, '
+        'September 2026";'
+    ) in document
     assert "<h1>Derby &quot;Cohesion&quot; &amp; Integration Charter: scrutiny report</h1>" in (
         document
     )
     assert "counter(pages)" in document
+
+
+def test_print_document_lists_the_long_sections_as_text_not_tables(known):
+    """The PDF's long lists are lists of plain text (fast to print), with the same contents."""
+    document = render_document(build(known))
+    body = document.split("<body>", 1)[1]
+    for section in ("exceptions", "milestones", "actions-due", "worse", "not-updated"):
+        assert f'<table class="govuk-table cohesion-report-table" data-section="{section}"' not in (
+            body
+        )
+    # Exceptions: red then amber, each under its rating, with commentary and corrective action.
+    red = body.index("Red – off track: 1 action</h3>")  # noqa: RUF001
+    amber = body.index("Amber – at risk: 1 action</h3>")  # noqa: RUF001
+    assert red < body.index("1.2 Action 1.2</p>") < amber < body.index("1.1 Action 1.1</p>")
+    assert (
+        "Derby City Council. Activity 1. Direction of travel: worse. Commentary: Funding "
+        "withdrawn</p><p>Corrective action: Bid to the cohesion fund</p>"
+    ) in body
+    assert (
+        "Derby City Council, Amira Khan. Activity 1, 2. Direction of travel: worse. "
+        "Commentary: Venue lost in June</p>"
+    ) in body
+    # What is due: the date, a tab, then the milestone or action (a column without a table).
+    assert (
+        "<li>20 Oct 2026&#9;Events calendar agreed – P1 Action P1 (Derbyshire Constabulary)</li>"  # noqa: RUF001
+    ) in body
+    assert "<li>15 Dec 2026&#9;P1 Action P1 (Derbyshire Constabulary). In progress" in body
+    assert "<li>31 Dec 2026&#9;1.1 Action 1.1 (Derby City Council). In progress" in body
+    assert "1.4 Action 1.4 (Derby City Council): Not started at the last review, now " in body
+    # The page keeps its tables.
+    assert '<table class="govuk-table cohesion-report-table" data-section="milestones"' in (
+        render_html(build(known))
+    )
 
 
 def test_pdf_is_a_pdf_with_the_title_and_a_bookmark_per_section(known):

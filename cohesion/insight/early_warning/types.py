@@ -14,7 +14,16 @@ import numpy as np
 import pandas as pd
 
 # The columns of `cohesion detect`'s output, in order (a stable contract).
-OUTPUT_COLUMNS = ("series", "week", "observed", "expected", "upperbound", "alarm", "score", "pvalue")
+OUTPUT_COLUMNS = (
+    "series",
+    "week",
+    "observed",
+    "expected",
+    "upperbound",
+    "alarm",
+    "score",
+    "pvalue",
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,7 @@ class Cluster:
 class Detection:
     """One method's verdict on every (series, monitored week).
 
-    Arrays are shape (S, M) over `series` × `weeks` (the monitored weeks, a
+    Arrays are shape (S, M) over `series` x `weeks` (the monitored weeks, a
     subset of the input's). NaN means "the method gives none" (an empty cell in
     the CSV). `alarm` is 1.0, 0.0 or NaN (R's NA, e.g. a week whose fit failed).
     `diagnostics` holds method-specific (S, M) arrays (phi, trend, ...);
