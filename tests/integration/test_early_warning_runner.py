@@ -203,3 +203,15 @@ def test_series_view_has_counts_expected_threshold_and_alarms(derby, history):
     # Weeks before there was a year of history have counts but no expected line.
     assert view.points[0].expected is None
     assert view.method_label == "Improved Farrington method (Noufaily 2013)"
+
+
+def test_the_database_refuses_a_second_alert_for_the_same_series_week(derby, history):
+    """The partial unique indexes hold on SQLite and PostgreSQL, with and without a strand."""
+    from django.db import IntegrityError, transaction
+
+    run_week(derby, SPIKE, notify=False)
+    for alert in Alert.objects.filter(method="farrington-flexible")[:2]:
+        copy = Alert.objects.get(pk=alert.pk)
+        copy.pk = None
+        with pytest.raises(IntegrityError), transaction.atomic():
+            copy.save()
