@@ -105,4 +105,5 @@ bench: install-dev
 	$(BIN)/python benchmarks/public_report_load.py
 	$(BIN)/python benchmarks/sia.py
 	$(BIN)/python benchmarks/early_warning.py
+	$(BIN)/python benchmarks/early_warning_scan.py
 	COHESION_ENV=test $(BIN)/python benchmarks/scrutiny_report.py
