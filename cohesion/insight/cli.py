@@ -24,15 +24,14 @@ import argparse
 import datetime as dt
 import html
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from cohesion.insight.commandline import INPUT_ERROR, USAGE_ERROR, Parser, UsageError, atomic_output
 from cohesion.insight.disclosure import DisclosureRule, apply_to_assessment
 from cohesion.insight.inputs import (
     InputError,
@@ -52,17 +51,6 @@ BINARY: dict[str, Callable[[dict[str, Any]], bytes]] = {
     "docx": to_docx,
     "xlsx": to_xlsx,
 }
-USAGE_ERROR = 2
-INPUT_ERROR = 1
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # exit code 2, as argparse, but no SystemExit
-        raise _UsageError(message)
-
-
-class _UsageError(Exception):
-    pass
 
 
 def _date(value: str) -> dt.date:
@@ -77,7 +65,7 @@ def _bad_date(value: str) -> dt.date:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = Parser(
         prog="cohesion sia",
         description="Strategic Intelligence Assessment: hate-incident profile for a period, "
         "compared with the same period a year earlier and with the population.",
@@ -152,19 +140,9 @@ def render_html(data: dict[str, Any]) -> str:
 
 def write_atomically(path: Path, text: str | bytes) -> None:
     """Write text (or bytes) to path via a temporary file in the same folder and a rename."""
-    folder = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as binary:
-                binary.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    binary = isinstance(text, bytes)
+    with atomic_output(path, binary=binary) as out:
+        out.write(text)
 
 
 OPENDATA = Path(__file__).resolve().parent.parent / "opendata"
@@ -184,7 +162,7 @@ def main(
     p = parser()
     try:
         args = p.parse_args(args_list)
-    except _UsageError as exc:
+    except UsageError as exc:
         print(p.format_usage(), end="", file=sys.stderr)
         print(f"cohesion sia: error: {exc}", file=sys.stderr)
         return USAGE_ERROR

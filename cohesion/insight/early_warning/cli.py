@@ -25,15 +25,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cohesion.insight.commandline import INPUT_ERROR, USAGE_ERROR, Parser, UsageError, atomic_output
 from cohesion.insight.early_warning.counts import CountsError, read_counts
 from cohesion.insight.early_warning.detect import (
     DISPERSIONS,
@@ -48,8 +47,6 @@ from cohesion.insight.early_warning.detect import (
 )
 from cohesion.insight.early_warning.types import OUTPUT_COLUMNS, Detection
 
-USAGE_ERROR = 2
-INPUT_ERROR = 1
 PROG = "cohesion detect"
 
 # Option keys whose flag is not simply the key with dashes. Farrington fits a trend
@@ -62,15 +59,6 @@ def flag(option: str, method: str = "") -> str:
     if option == "trend" and method == "cusum":
         return "--trend"
     return _FLAGS.get(option, "--" + option.replace("_", "-"))
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # exit code 2, as argparse, but no SystemExit
-        raise _UsageError(message)
-
-
-class _UsageError(Exception):
-    pass
 
 
 def _date(value: str) -> dt.date:
@@ -127,7 +115,7 @@ def parser() -> argparse.ArgumentParser:
         + ")"
     )
 
-    p = _Parser(
+    p = Parser(
         prog=PROG,
         description="Early warning: test each series' monitored weeks for unusually many "
         "incidents. Input: a CSV with columns series, week (the ISO date of the week's "
@@ -484,21 +472,13 @@ def to_csv_text(detection: Detection) -> str:
 
 
 def write_atomically(path: Path, frame: pd.DataFrame) -> None:
-    """Write the CSV via a temporary file in the same folder and a rename.
+    """Stream the CSV into a temporary file beside `path`, then rename it into place.
 
-    As `cohesion sia` does (cohesion/insight/cli.py), but streaming the frame into the
-    file rather than building the text first: 42,000 series x 52 weeks is two million
-    rows. (Importing that module would also load the whole SIA stack.)
+    Streamed rather than built as text first: 42,000 series x 52 weeks is two
+    million rows.
     """
-    folder = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            frame.to_csv(out, index=False, lineterminator="\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(path) as out:
+        frame.to_csv(out, index=False, lineterminator="\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -506,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     p = parser()
     try:
         args = p.parse_args(args_list)
-    except _UsageError as exc:
+    except UsageError as exc:
         print(p.format_usage(), end="", file=sys.stderr)
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
