@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "cohesion.strategies",
     "cohesion.impact",
     "cohesion.earlywarning",
+    "cohesion.profiles",
+    "cohesion.riskindex",
     "cohesion.demo",
 ]
 

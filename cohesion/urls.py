@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("cohesion.strategies.urls")),
     path("", include("cohesion.impact.urls")),
     path("", include("cohesion.earlywarning.urls")),
+    path("", include("cohesion.profiles.urls")),
+    path("", include("cohesion.riskindex.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

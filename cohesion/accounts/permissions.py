@@ -57,6 +57,10 @@ class Permission(StrEnum):
     EARLY_WARNING_VIEW = "early_warning_view"
     EARLY_WARNING_ACKNOWLEDGE = "early_warning_acknowledge"
     EARLY_WARNING_CONFIGURE = "early_warning_configure"
+    # Risk index: reading ranks (they can stigmatise an area, so not public) and
+    # choosing indicators, weights and methods.
+    RISK_INDEX_VIEW = "risk_index_view"
+    RISK_INDEX_CONFIGURE = "risk_index_configure"
 
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
@@ -115,6 +119,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.EARLY_WARNING_VIEW,
             P.EARLY_WARNING_ACKNOWLEDGE,
             P.EARLY_WARNING_CONFIGURE,
+            P.RISK_INDEX_VIEW,
+            P.RISK_INDEX_CONFIGURE,
         }
     ),
     Role.ANALYST: frozenset(
@@ -132,6 +138,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.EARLY_WARNING_VIEW,
             P.EARLY_WARNING_ACKNOWLEDGE,
             P.EARLY_WARNING_CONFIGURE,
+            P.RISK_INDEX_VIEW,
+            P.RISK_INDEX_CONFIGURE,
         }
     ),
     Role.PARTNER_OFFICER: frozenset(
@@ -148,10 +156,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.IMPACT_VIEW,
             P.IMPACT_EDIT,
             P.EARLY_WARNING_VIEW,
+            P.RISK_INDEX_VIEW,
         }
     ),
     # Scrutiny reads signed-off impact assessments; drafts stay with their department.
-    Role.VIEWER: frozenset({P.TENSION_DASHBOARD, P.STRATEGY_VIEW, P.IMPACT_VIEW}),
+    Role.VIEWER: frozenset(
+        {P.TENSION_DASHBOARD, P.STRATEGY_VIEW, P.IMPACT_VIEW, P.RISK_INDEX_VIEW}
+    ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P.ORGANISATION_VIEW_MEMBERS, P.AUDIT_VIEW, P.DATA_PROTECTION}
     ),

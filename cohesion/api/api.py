@@ -20,6 +20,7 @@ from cohesion.impact.api import router as impact_router
 from cohesion.incidents.api import router as incidents_router
 from cohesion.incidents.public_api import router as public_reports_router
 from cohesion.mediation.api import router as mediation_router
+from cohesion.riskindex.api import router as risk_index_router
 from cohesion.strategies.api import router as strategies_router
 from cohesion.tensions.api import router as tensions_router
 
@@ -41,6 +42,7 @@ api.add_router("/mediation/", mediation_router)
 api.add_router("/strategies/", strategies_router)
 api.add_router("/impact/", impact_router)
 api.add_router("/early-warning/", early_warning_router)
+api.add_router("/index/", risk_index_router)
 
 
 @api.exception_handler(Http404)

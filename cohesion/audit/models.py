@@ -96,6 +96,10 @@ class AuditAction(models.TextChoices):
     )
     ALERT_ACKNOWLEDGED = "alert_acknowledged", "Early-warning alert acknowledged"
     ALERT_LINKED = "alert_linked", "Early-warning alert linked to a tension assessment"
+    # Area statistics and the risk index
+    AREA_STATISTICS_IMPORTED = "area_statistics_imported", "Area statistics imported"
+    RISK_INDEX_CONFIGURED = "risk_index_configured", "Risk index configuration changed"
+    RISK_INDEX_COMPUTED = "risk_index_computed", "Risk index computed"
     # Demo data
     DEMO_LOADED = "demo_loaded", "Demo data loaded"
 

@@ -90,10 +90,15 @@ def test_role_permissions():
 
     assert Permission.AUDIT_VIEW in ROLE_PERMISSIONS[Role.ADMINISTRATOR]
     assert Permission.AUDIT_VIEW not in ROLE_PERMISSIONS[Role.COHESION_OFFICER]
-    # Viewers (councillors, scrutiny) see tension levels and signed-off impact
-    # assessments, never casework.
+    # Viewers (councillors, scrutiny) see tension levels, signed-off impact
+    # assessments and the risk index's ranks, never casework.
     assert ROLE_PERMISSIONS[Role.VIEWER] == frozenset(
-        {Permission.TENSION_DASHBOARD, Permission.STRATEGY_VIEW, Permission.IMPACT_VIEW}
+        {
+            Permission.TENSION_DASHBOARD,
+            Permission.STRATEGY_VIEW,
+            Permission.IMPACT_VIEW,
+            Permission.RISK_INDEX_VIEW,
+        }
     )
     # Administrators run accounts; they do not read incidents.
     assert Permission.INCIDENT_VIEW not in ROLE_PERMISSIONS[Role.ADMINISTRATOR]
