@@ -106,4 +106,5 @@ bench: install-dev
 	$(BIN)/python benchmarks/sia.py
 	$(BIN)/python benchmarks/early_warning.py
 	$(BIN)/python benchmarks/early_warning_scan.py
+	$(BIN)/python benchmarks/risk_index.py
 	COHESION_ENV=test $(BIN)/python benchmarks/scrutiny_report.py

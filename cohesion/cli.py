@@ -25,6 +25,11 @@ GROUPS: list[tuple[str, str, list[str]]] = [
         [],
     ),
     (
+        "index",
+        "Cohesion risk index: compute it from a configuration and indicators; print its method",
+        [],
+    ),
+    (
         "strategy",
         "Load strategy templates; export and import actions as CSV or XLSX",
         ["strategy"],
@@ -86,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         from cohesion.insight.early_warning.cli import main as detect_main
 
         return detect_main(rest)
+    if group == "index":
+        return _index(rest)
     if group == "serve" and not any(not a.startswith("-") for a in rest):
         rest = [*rest, "127.0.0.1:8000"]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cohesion.settings")
@@ -110,6 +117,24 @@ def _sia(rest: list[str]) -> int:
 
     with audit_channel("cli"):
         return sia_main(rest, load_marginals=all_marginals)
+
+
+def _index(rest: list[str]) -> int:
+    """The analytics layer alone, unless --council asks for indicators from the database."""
+    from cohesion.insight.risk_index.cli import run as index_run
+
+    if not any(a == "--council" or a.startswith("--council=") for a in rest):
+        return index_run(rest)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cohesion.settings")
+    import django
+
+    django.setup()
+    from cohesion.audit.context import audit_channel
+    from cohesion.riskindex.actions import record_command_line_run
+    from cohesion.riskindex.indicators import load_for_cli
+
+    with audit_channel("cli"):
+        return index_run(rest, load_data=load_for_cli, after=record_command_line_run)
 
 
 if __name__ == "__main__":

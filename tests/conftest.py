@@ -18,6 +18,8 @@ from cohesion.accounts.models import Organisation, OrganisationType, Role, User
 from cohesion.areas.bundled import DERBY, SHEFFIELD, load_bundled_geography
 from cohesion.areas.models import Area, AreaLevel
 from cohesion.core.reference_data import install_reference_data
+from cohesion.profiles.bundled import BUNDLED_TABLES, load_bundled_statistics
+from cohesion.profiles.models import Dataset
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -32,6 +34,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not _geography_loaded():
             load_bundled_geography()
+        if not _statistics_loaded():
+            load_bundled_statistics()
+
+
+def _statistics_loaded() -> bool:
+    return Dataset.objects.count() >= len(BUNDLED_TABLES)
 
 
 @pytest.fixture
@@ -44,6 +52,14 @@ def geography(db):
     return {
         a.code: a for a in Area.objects.filter(level=AreaLevel.LAD, code__in=[DERBY, SHEFFIELD])
     }
+
+
+@pytest.fixture
+def area_statistics(geography) -> list[str]:
+    """The bundled census, IoD 2019 and mid-2020 statistics; reloaded if a test flushed them."""
+    if not _statistics_loaded():
+        load_bundled_statistics()
+    return list(Dataset.objects.order_by("topic", "geography").values_list("title", flat=True))
 
 
 @pytest.fixture

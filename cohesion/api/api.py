@@ -34,6 +34,8 @@ api = NinjaAPI(
     urls_namespace="api-1.0.0",
 )
 api.add_router("/areas/", areas_router)
+api.add_router("/areas/", "cohesion.profiles.api.router")  # /areas/{code}/profile
+api.add_router("/areas/", "cohesion.profiles.segregation_api.router")  # /areas/{code}/segregation
 api.add_router("/", accounts_router)
 api.add_router("/", incidents_router)
 api.add_router("/reports/", public_reports_router)

@@ -39,6 +39,8 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             items.append((_("Tensions"), reverse("tension-dashboard")))
         if has_permission(user, Permission.EARLY_WARNING_VIEW):
             items.append((_("Early warning"), reverse("alert-list")))
+        if has_permission(user, Permission.RISK_INDEX_VIEW):
+            items.append((_("Risk index"), reverse("risk-index-list")))
         if has_permission(user, Permission.INCIDENT_VIEW):
             items.append((_("Incidents"), reverse("incident-list")))
             items.append((_("Assessment"), reverse("sia")))

@@ -13,6 +13,9 @@ from cohesion.areas.geo import locate_point
 from cohesion.areas.importers import LOOKUPS, AreaImportError
 from cohesion.areas.models import Area, AreaLevel
 from cohesion.audit.context import audit_channel
+from cohesion.profiles import actions as profile_actions
+from cohesion.profiles.bundled import load_bundled_statistics
+from cohesion.profiles.importers import CENSUS_TOPICS
 
 
 class Command(BaseCommand):
@@ -68,6 +71,8 @@ class Command(BaseCommand):
             help="Load the real Derby and Sheffield geography that ships with Cohesion",
         )
 
+        self._add_statistics_parsers(sub)
+
         locate = sub.add_parser("locate", help="Show the LSOA, ward and council at a point")
         locate.add_argument("lat", type=float)
         locate.add_argument("lon", type=float)
@@ -75,6 +80,59 @@ class Command(BaseCommand):
         lst = sub.add_parser("list", help="List councils, or the areas of one council")
         lst.add_argument("council", nargs="?", help="Council GSS code, e.g. E06000015")
         lst.add_argument("--level", choices=[level.value for level in AreaLevel], default="ward")
+
+    def _add_statistics_parsers(self, sub: Any) -> None:
+        common = (
+            "Rows for areas outside the loaded councils are skipped, so national files are fine. "
+            "Importing the same topic, edition and geography again replaces it; nothing is "
+            "changed if any row has a problem."
+        )
+        census = sub.add_parser(
+            "import-census",
+            help="Import a Census 2021 table (OA, LSOA or MSOA) from ONS's CSV",
+            description=(
+                "Import a Census 2021 table: ONS's bulk CSV (census2021-ts004-lsoa.csv …), an "
+                "ONS 'create a custom dataset' download, or Cohesion's bundled layout. The "
+                "geography is found from the codes (E00 output areas, E01 LSOAs, E02 MSOAs). "
+                + common
+            ),
+        )
+        census.add_argument("file", type=Path, metavar="FILE.csv")
+        census.add_argument("--topic", required=True, choices=CENSUS_TOPICS)
+        census.add_argument("--geography", choices=["oa", "lsoa", "msoa"])
+        census.add_argument("--edition", default="Census 2021")
+        census.add_argument("--source", default="", help="Publisher and table, shown with figures")
+
+        imd = sub.add_parser(
+            "import-imd",
+            help="Import the English Indices of Deprivation (ranks, deciles, scores) by LSOA",
+            description=(
+                "Import MHCLG's English Indices of Deprivation files (IoD 2019 by 2011 LSOA, IoD "
+                "2025 by 2021 LSOA): ranks, deciles and scores of the IMD, its domains and "
+                "sub-domains. Give several files of one edition (e.g. File 2 and File 5) to "
+                "join them. " + common
+            ),
+        )
+        imd.add_argument("file", type=Path, nargs="+", metavar="FILE.csv")
+        imd.add_argument("--edition", default="IoD 2019", help='"IoD 2019" or "IoD 2025"')
+        imd.add_argument("--source", default="")
+
+        population = sub.add_parser(
+            "import-population",
+            help="Import ONS mid-year small area population estimates (single year of age)",
+            description=(
+                "Import ONS mid-year LSOA population estimates: an LSOA code column, 'All Ages' "
+                "or 'Total', and single years 0 to 90+. " + common
+            ),
+        )
+        population.add_argument("file", type=Path, metavar="FILE.csv")
+        population.add_argument("--edition", default="Mid-2020")
+        population.add_argument("--source", default="")
+
+        sub.add_parser(
+            "load-bundled-statistics",
+            help="Load the real Derby and Sheffield census, deprivation and population tables",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         handler = getattr(self, "handle_" + options["action"].replace("-", "_"))
@@ -112,6 +170,34 @@ class Command(BaseCommand):
         for line in load_bundled_geography(by=None):
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Derby and Sheffield geography loaded."))
+
+    def _import_statistics(self, options: dict[str, Any], topic: str) -> None:
+        summary = profile_actions.import_statistics(
+            by=None,
+            path=options["file"],
+            topic=topic,
+            edition=options["edition"],
+            geography=options.get("geography"),
+            source=options["source"],
+        )
+        files = options["file"] if isinstance(options["file"], list) else [options["file"]]
+        self.stdout.write(self.style.SUCCESS(f"{', '.join(str(f) for f in files)}: {summary}"))
+        for note in summary.notes:
+            self.stdout.write(f"  note: {note}")
+
+    def handle_import_census(self, options: dict[str, Any]) -> None:
+        self._import_statistics(options, options["topic"])
+
+    def handle_import_imd(self, options: dict[str, Any]) -> None:
+        self._import_statistics(options, "deprivation")
+
+    def handle_import_population(self, options: dict[str, Any]) -> None:
+        self._import_statistics(options, "population")
+
+    def handle_load_bundled_statistics(self, options: dict[str, Any]) -> None:
+        for line in load_bundled_statistics(by=None):
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS("Derby and Sheffield statistics loaded."))
 
     def handle_locate(self, options: dict[str, Any]) -> None:
         found = locate_point(options["lat"], options["lon"])
