@@ -21,16 +21,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohesion.accounts.models import User
 from cohesion.accounts.permissions import Permission, has_permission
+from cohesion.areas.choropleth import Choropleth, build_choropleth
 from cohesion.areas.models import Area
 from cohesion.insight.risk_index import method_sections, parse_config
+from cohesion.insight.risk_index.compute import RESULT_COLUMNS
 from cohesion.insight.risk_index.config import ConfigError
 from cohesion.riskindex import actions
 from cohesion.riskindex.access import (
@@ -41,7 +41,7 @@ from cohesion.riskindex.access import (
     visible_configurations,
 )
 from cohesion.riskindex.forms import POLARITY_LABELS, ROLE_LABELS, IndexConfigForm
-from cohesion.riskindex.indicators import indicator_choices
+from cohesion.riskindex.indicators import indicator_choices, indicator_table
 from cohesion.riskindex.models import IndexConfiguration, IndexRun
 
 # Shown where there is no figure (an en dash, as the other pages do).
@@ -167,7 +167,20 @@ def _bar(p05: Any, median: Any, p95: Any, n: int) -> dict[str, float] | None:
     }
 
 
-def results_context(run: IndexRun) -> dict[str, Any]:
+def tension_overlay(run: IndexRun, council: Area) -> dict[str, float] | None:
+    """Each ward's current tension level, shown beside the ranks when it is not scored.
+
+    The reference keeps tension out of the composite (it changes week to week and
+    is restricted) but reads it as an overlay: a higher-risk ward in high tension
+    is the one to look at first. None when the configuration scores it already.
+    """
+    if any(i["key"] == "tension_level" for i in _indicators(run.config)):
+        return None
+    table, _vintage = indicator_table(council, ["tension_level"])
+    return {str(code): float(v) for code, v in table["tension_level"].items()}
+
+
+def results_context(run: IndexRun, overlay: dict[str, float] | None = None) -> dict[str, Any]:
     """The results page's rows, influence and robustness figures, from the stored run."""
     indicators = _indicators(run.config)
     records = list(run.results or [])
@@ -193,6 +206,9 @@ def results_context(run: IndexRun) -> dict[str, Any]:
                 "bar": _bar(r.get("p05_rank"), r.get("median_rank"), r.get("p95_rank"), n),
                 "higher_risk": bool(r.get("higher_risk")),
                 "values": [_number(r.get(f"{i['key']}_raw"), 2) for i in indicators],
+                "tension": None
+                if overlay is None
+                else _number(overlay.get(str(r.get("area_code"))), 0),
             }
         )
     summary = dict(run.summary or {})
@@ -221,6 +237,7 @@ def results_context(run: IndexRun) -> dict[str, Any]:
         )
     return {
         "indicators": indicators,
+        "tension_overlay": overlay is not None,
         "rows": rows,
         "ranked": n,
         "summary": summary,
@@ -251,33 +268,24 @@ def results_context(run: IndexRun) -> dict[str, Any]:
     }
 
 
-def _choropleth(configuration: IndexConfiguration, run: IndexRun) -> Any:
-    """The ward map of median rank, when the maps module and its template are installed."""
-    try:
-        from cohesion.areas.choropleth import build_choropleth
-
-        get_template("areas/_choropleth.html")
-    except (ImportError, TemplateDoesNotExist):
-        return None
+def _choropleth(configuration: IndexConfiguration, run: IndexRun) -> Choropleth:
+    """The ward map of median rank (its table repeats the figures)."""
     wards = list(Area.objects.current_wards(configuration.council).order_by("name"))
     values = {r["area_code"]: r.get("median_rank") for r in run.results or []}
-    try:
-        return build_choropleth(
-            wards,
-            values,
-            title=_("Median rank in the risk index, %(council)s (1 = highest risk)")
-            % {"council": configuration.council.name},
-            unit="",
-            decimals=1,
-            scheme="quantiles",
-            k=min(5, max(2, len(values) // 3)),
-            higher_is_worse=False,
-            source=_("Cohesion risk index, computed %(when)s")
-            % {"when": f"{run.computed_at:%-d %B %Y}"},
-            map_id="risk-index-map",
-        )
-    except Exception:  # noqa: BLE001 - the map is an extra; the table has the same figures
-        return None
+    return build_choropleth(
+        wards,
+        values,
+        title=_("Median rank in the risk index, %(council)s (1 = highest risk)")
+        % {"council": configuration.council.name},
+        unit="",
+        decimals=1,
+        scheme="quantiles",
+        k=min(5, max(2, len(values) // 3)),
+        higher_is_worse=False,
+        source=_("Cohesion risk index, computed %(when)s")
+        % {"when": f"{run.computed_at:%-d %B %Y}"},
+        map_id="risk-index-map",
+    )
 
 
 @require_GET
@@ -293,7 +301,12 @@ def configuration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_configure": can_configure(user, configuration),
     }
     if run is not None:
-        context.update(results_context(run))
+        # Tension levels follow their own permission (the tension dashboard's).
+        shows_tension = has_permission(
+            user, Permission.TENSION_DASHBOARD, area=configuration.council
+        )
+        overlay = tension_overlay(run, configuration.council) if shows_tension else None
+        context.update(results_context(run, overlay))
         context["map"] = _choropleth(configuration, run)
         context["stale"] = run.summary.get("configuration_version") != configuration.version
     return render(request, "riskindex/results.html", context)
@@ -444,7 +457,10 @@ def run_document(configuration: IndexConfiguration, run: IndexRun) -> dict[str, 
 
 def run_csv(run: IndexRun) -> str:
     records = list(run.results or [])
-    columns: list[str] = list(records[0].keys()) if records else []
+    # The columns in `cohesion index compute`'s order, from the run's own configuration:
+    # PostgreSQL's jsonb does not keep the keys of the stored rows in order.
+    keys = [i["key"] for i in _indicators(run.config)]
+    columns = [*RESULT_COLUMNS, *(f"{k}_{what}" for k in keys for what in ("raw", "normalised"))]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)

@@ -207,6 +207,14 @@ def test_area_pages_link_to_the_profile_for_wards_and_councils(client, derby):
     assert 'data-link="profile"' not in html
 
 
+def test_council_pages_link_to_the_segregation_measures(client, derby, area_statistics):
+    segregation = reverse("area-segregation", args=[DERBY])
+    for page in (reverse("area-detail", args=[DERBY]), profile_url(DERBY)):
+        assert f'href="{segregation}"' in client.get(page).content.decode(), page
+    # A ward has no segregation page of its own (its within-ward figure is on the council's).
+    assert "/segregation/" not in client.get(profile_url(NORMANTON)).content.decode()
+
+
 # --- Downloads ------------------------------------------------------------------------------
 
 

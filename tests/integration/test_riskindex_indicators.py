@@ -292,3 +292,46 @@ def test_demo_loader_computes_derby_and_sheffield(derby, sheffield) -> None:
         "Derby: already computed",
         "Sheffield: already computed",
     ]
+
+
+def test_cli_council_run_is_in_the_audit_trail(derby, area_statistics, tmp_path, capsys) -> None:
+    """`cohesion index compute --council` reads incident rates: the run is audited."""
+    import json
+
+    from cohesion.audit.models import AuditAction, AuditEvent
+    from cohesion.cli import main
+    from cohesion.insight.risk_index import default_config
+    from cohesion.riskindex.indicators import available_indicators
+
+    config = default_config(available_indicators(derby).keys())
+    config["robustness"] = {"simulations": 20, "seed": 1}
+    path = tmp_path / "index.json"
+    path.write_text(json.dumps(config))
+    out = tmp_path / "result.csv"
+    argv = ["index", "compute", "--config", str(path), "--council", derby.code, "--output", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    event = AuditEvent.objects.filter(action=AuditAction.RISK_INDEX_COMPUTED).latest("id")
+    assert event.detail["council"] == derby.code
+    assert event.detail["wards"] == Area.objects.current_wards(derby).count()
+    assert event.detail["configuration_file"] == str(path)
+    assert event.channel == "cli"
+
+
+def test_results_show_tension_beside_the_index_when_not_scored(
+    client, derby, area_statistics, olu, tess  # noqa: F811
+) -> None:
+    from django.urls import reverse
+
+    from cohesion.riskindex import actions
+
+    normanton = _ward("Normanton", derby)
+    approved(olu, tess, normanton, 4, -7, -1)
+    configuration = actions.create_default_configuration(derby)
+    assert "tension_level" not in [i["key"] for i in configuration.config["indicators"]]
+    actions.compute(by=olu, configuration=configuration)
+    client.force_login(olu)
+    html = client.get(reverse("risk-index-detail", args=[configuration.pk])).content.decode()
+    assert 'data-column="tension-overlay"' in html
+    row = html[html.index(f'data-ward="{normanton.code}"') :]
+    row = row[: row.index("</tr>")]
+    assert row.rstrip().endswith('<td class="govuk-table__cell govuk-table__cell--numeric">4</td>')
