@@ -308,8 +308,8 @@ def test_cli_council_run_is_in_the_audit_trail(derby, area_statistics, tmp_path,
     path = tmp_path / "index.json"
     path.write_text(json.dumps(config))
     out = tmp_path / "result.csv"
-    argv = ["index", "compute", "--config", str(path), "--council", derby.code, "--output", str(out)]
-    assert main(argv) == 0, capsys.readouterr().err
+    argv = ["index", "compute", "--config", str(path), "--council", derby.code]
+    assert main([*argv, "--output", str(out)]) == 0, capsys.readouterr().err
     event = AuditEvent.objects.filter(action=AuditAction.RISK_INDEX_COMPUTED).latest("id")
     assert event.detail["council"] == derby.code
     assert event.detail["wards"] == Area.objects.current_wards(derby).count()
@@ -317,8 +317,8 @@ def test_cli_council_run_is_in_the_audit_trail(derby, area_statistics, tmp_path,
     assert event.channel == "cli"
 
 
-def test_results_show_tension_beside_the_index_when_not_scored(
-    client, derby, area_statistics, olu, tess  # noqa: F811
+def test_results_show_tension_beside_the_index_when_not_scored(  # noqa: F811
+    client, derby, area_statistics, olu, tess
 ) -> None:
     from django.urls import reverse
 
