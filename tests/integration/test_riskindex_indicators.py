@@ -317,9 +317,7 @@ def test_cli_council_run_is_in_the_audit_trail(derby, area_statistics, tmp_path,
     assert event.channel == "cli"
 
 
-def test_results_show_tension_beside_the_index_when_not_scored(  # noqa: F811
-    client, derby, area_statistics, olu, tess
-) -> None:
+def test_results_show_tension_beside_the_index(client, derby, area_statistics, olu, tess) -> None:  # noqa: F811
     from django.urls import reverse
 
     from cohesion.riskindex import actions
