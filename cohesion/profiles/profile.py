@@ -113,6 +113,8 @@ class ProfileFigure:
     note: str = ""
     # The number of `note` in the profile's numbered notes (0: none).
     note_ref: int = 0
+    # Where the figure's record lives (a strategy), for readers who may open it.
+    url: str = ""
 
     @property
     def value_text(self) -> str:
@@ -801,6 +803,60 @@ def profile_area(code: str) -> Area:
     return area
 
 
+def _strategy_section(
+    user: User | AnonymousUser, area: Area, today: dt.date
+) -> ProfileSection | None:
+    """Open actions of the council's strategies the reader may see (the strategies app's rules).
+
+    Actions name their owner organisation and objectives, not wards, so this
+    appears on the council's profile only; a ward profile would have to guess.
+    """
+    if area.level != AreaLevel.LAD or not has_permission(user, Permission.STRATEGY_VIEW):
+        return None
+    assert not isinstance(user, AnonymousUser)
+    from django.db.models import Count, Q
+
+    from cohesion.strategies.access import strategies_visible_to
+    from cohesion.strategies.choices import Rag, Status
+
+    open_statuses = [Status.NOT_STARTED, Status.IN_PROGRESS]
+    strategies = (
+        strategies_visible_to(user)
+        .filter(council=area)
+        .annotate(
+            open_actions=Count("actions", filter=Q(actions__status__in=open_statuses)),
+            red=Count(
+                "actions", filter=Q(actions__status=Status.IN_PROGRESS, actions__rag=Rag.RED)
+            ),
+            amber=Count(
+                "actions", filter=Q(actions__status=Status.IN_PROGRESS, actions__rag=Rag.AMBER)
+            ),
+        )
+        .order_by("title")
+    )
+    figures = [
+        ProfileFigure(
+            key=f"strategy_{strategy.slug}",
+            label=strategy.title,
+            unit="",
+            decimals=0,
+            value=_("%(open)s open actions (%(red)s red, %(amber)s amber)")
+            % {"open": strategy.open_actions, "red": strategy.red, "amber": strategy.amber},
+            council=None,
+            england=None,
+            source=_("Cohesion strategies and action plans"),
+            date=today.isoformat(),
+            url=reverse("strategy-detail", args=[strategy.slug]),
+        )
+        for strategy in strategies
+    ]
+    if not figures:
+        return None
+    return ProfileSection(
+        key="strategies", title=_("Strategy actions"), restricted=True, figures=figures
+    )
+
+
 def build_profile(
     area: Area, user: User | AnonymousUser, *, today: dt.date | None = None
 ) -> AreaProfile:
@@ -828,6 +884,7 @@ def build_profile(
     for section in (
         _incident_section(user, area, council, data, today),
         _tension_section(user, area, council, today),
+        _strategy_section(user, area, today),
     ):
         if section is not None:
             profile.sections.append(section)

@@ -347,3 +347,34 @@ def test_tension_section_shows_the_current_approved_level(client, olu, derby, ar
     assert level.value.startswith("3 ")
     assert figure(profile, "tension_trend").value == "Rising"
     assert level.council == "No approved assessment"
+
+
+def test_council_profile_lists_open_strategy_actions_for_readers_of_strategies(
+    client, olu, sam, derby, derby_council, area_statistics
+):
+    from cohesion.strategies import loader
+    from cohesion.strategies.choices import Status
+
+    strategy = loader.load_template("derby-2007", owner=derby_council, council=derby, by=None)
+    open_actions = strategy.actions.filter(
+        status__in=[Status.NOT_STARTED, Status.IN_PROGRESS]
+    ).count()
+    assert open_actions > 0
+    client.force_login(olu)
+    response = client.get(profile_url(DERBY))
+    section = next(s for s in response.context["profile"].sections if s.key == "strategies")
+    [figure] = section.figures
+    assert figure.label == strategy.title
+    assert figure.value == f"{open_actions} open actions (0 red, 0 amber)"
+    assert f'href="{reverse("strategy-detail", args=[strategy.slug])}"' in response.content.decode()
+    # Actions are not tagged to wards: no section on a ward's profile.
+    ward = client.get(profile_url(NORMANTON)).context["profile"]
+    assert "strategies" not in [s.key for s in ward.sections]
+    # Sheffield's officer, and anyone signed out, see nothing of Derby's strategy.
+    for reader in (sam, None):
+        client.logout()
+        if reader:
+            client.force_login(reader)
+        page = client.get(profile_url(DERBY))
+        assert "strategies" not in [s.key for s in page.context["profile"].sections]
+        assert strategy.title not in page.content.decode()
