@@ -110,6 +110,10 @@ INSTALLED_APPS = [
     "cohesion.earlywarning",
     "cohesion.profiles",
     "cohesion.riskindex",
+    "cohesion.directory",
+    "cohesion.library",
+    "cohesion.training",
+    "cohesion.projects",
     "cohesion.demo",
 ]
 

@@ -18,6 +18,10 @@ urlpatterns = [
     path("", include("cohesion.earlywarning.urls")),
     path("", include("cohesion.profiles.urls")),
     path("", include("cohesion.riskindex.urls")),
+    path("", include("cohesion.directory.urls")),
+    path("", include("cohesion.library.urls")),
+    path("", include("cohesion.training.urls")),
+    path("", include("cohesion.projects.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -61,6 +61,19 @@ class Permission(StrEnum):
     # choosing indicators, weights and methods.
     RISK_INDEX_VIEW = "risk_index_view"
     RISK_INDEX_CONFIGURE = "risk_index_configure"
+    # Directory: partners keep their own organisation's entries; officers review
+    # community groups' changes before publication.
+    DIRECTORY_EDIT = "directory_edit"
+    DIRECTORY_REVIEW = "directory_review"
+    # Good-practice library: drafting case studies, stories, events and awards; publishing.
+    LIBRARY_EDIT = "library_edit"
+    LIBRARY_PUBLISH = "library_publish"
+    # Training register: coverage reports; recording courses, sessions and attendance.
+    TRAINING_VIEW = "training_view"
+    TRAINING_MANAGE = "training_manage"
+    # Projects register: reading the register and its reports; keeping projects.
+    PROJECTS_VIEW = "projects_view"
+    PROJECTS_MANAGE = "projects_manage"
 
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
@@ -121,6 +134,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.EARLY_WARNING_CONFIGURE,
             P.RISK_INDEX_VIEW,
             P.RISK_INDEX_CONFIGURE,
+            P.DIRECTORY_EDIT,
+            P.DIRECTORY_REVIEW,
+            P.LIBRARY_EDIT,
+            P.LIBRARY_PUBLISH,
+            P.TRAINING_VIEW,
+            P.TRAINING_MANAGE,
+            P.PROJECTS_VIEW,
+            P.PROJECTS_MANAGE,
         }
     ),
     Role.ANALYST: frozenset(
@@ -140,6 +161,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.EARLY_WARNING_CONFIGURE,
             P.RISK_INDEX_VIEW,
             P.RISK_INDEX_CONFIGURE,
+            P.TRAINING_VIEW,
+            P.PROJECTS_VIEW,
         }
     ),
     Role.PARTNER_OFFICER: frozenset(
@@ -157,11 +180,24 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.IMPACT_EDIT,
             P.EARLY_WARNING_VIEW,
             P.RISK_INDEX_VIEW,
+            P.DIRECTORY_EDIT,
+            P.LIBRARY_EDIT,
+            P.TRAINING_VIEW,
+            P.TRAINING_MANAGE,
+            P.PROJECTS_VIEW,
+            P.PROJECTS_MANAGE,
         }
     ),
     # Scrutiny reads signed-off impact assessments; drafts stay with their department.
     Role.VIEWER: frozenset(
-        {P.TENSION_DASHBOARD, P.STRATEGY_VIEW, P.IMPACT_VIEW, P.RISK_INDEX_VIEW}
+        {
+            P.TENSION_DASHBOARD,
+            P.STRATEGY_VIEW,
+            P.IMPACT_VIEW,
+            P.RISK_INDEX_VIEW,
+            P.TRAINING_VIEW,
+            P.PROJECTS_VIEW,
+        }
     ),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P.ORGANISATION_VIEW_MEMBERS, P.AUDIT_VIEW, P.DATA_PROTECTION}

@@ -45,6 +45,10 @@ api.add_router("/strategies/", strategies_router)
 api.add_router("/impact/", impact_router)
 api.add_router("/early-warning/", early_warning_router)
 api.add_router("/index/", risk_index_router)
+api.add_router("/directory/", "cohesion.directory.api.router")
+api.add_router("/library/", "cohesion.library.api.router")
+api.add_router("/training/", "cohesion.training.api.router")
+api.add_router("/projects/", "cohesion.projects.api.router")
 
 
 @api.exception_handler(Http404)

@@ -100,6 +100,15 @@ class AuditAction(models.TextChoices):
     AREA_STATISTICS_IMPORTED = "area_statistics_imported", "Area statistics imported"
     RISK_INDEX_CONFIGURED = "risk_index_configured", "Risk index configuration changed"
     RISK_INDEX_COMPUTED = "risk_index_computed", "Risk index computed"
+    # Directory, library, training and projects registers
+    DIRECTORY_ENTRY_CHANGED = "directory_entry_changed", "Directory entry changed"
+    DIRECTORY_ENTRY_REVIEWED = "directory_entry_reviewed", "Directory entry reviewed"
+    DIRECTORY_IMPORTED = "directory_imported", "Directory imported (Open Referral UK)"
+    LIBRARY_ITEM_CHANGED = "library_item_changed", "Library item changed"
+    LIBRARY_ITEM_PUBLISHED = "library_item_published", "Library item published or withdrawn"
+    TRAINING_CHANGED = "training_changed", "Training register changed"
+    TRAINING_ATTENDANCE_IMPORTED = "training_attendance_imported", "Training attendance imported"
+    PROJECT_CHANGED = "project_changed", "Project register changed"
     # Demo data
     DEMO_LOADED = "demo_loaded", "Demo data loaded"
 

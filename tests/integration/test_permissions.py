@@ -98,6 +98,8 @@ def test_role_permissions():
             Permission.STRATEGY_VIEW,
             Permission.IMPACT_VIEW,
             Permission.RISK_INDEX_VIEW,
+            Permission.TRAINING_VIEW,
+            Permission.PROJECTS_VIEW,
         }
     )
     # Administrators run accounts; they do not read incidents.
