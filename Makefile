@@ -108,3 +108,4 @@ bench: install-dev
 	$(BIN)/python benchmarks/early_warning_scan.py
 	$(BIN)/python benchmarks/risk_index.py
 	COHESION_ENV=test $(BIN)/python benchmarks/scrutiny_report.py
+	COHESION_ENV=test $(BIN)/python benchmarks/directory_search.py

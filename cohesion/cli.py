@@ -35,6 +35,7 @@ GROUPS: list[tuple[str, str, list[str]]] = [
         ["strategy"],
     ),
     ("report", "Scrutiny report for a strategy as HTML, PDF or DOCX", ["report"]),
+    ("directory", "Community directory: import an Open Referral UK feed", ["directory"]),
     ("early-warning", "Run the weekly early warning; backtest a setting", ["early_warning"]),
     (
         "impact",

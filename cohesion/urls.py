@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("cohesion.profiles.urls")),
     path("", include("cohesion.riskindex.urls")),
     path("", include("cohesion.directory.urls")),
+    path("", include("cohesion.openreferral.urls")),
     path("", include("cohesion.library.urls")),
     path("", include("cohesion.training.urls")),
     path("", include("cohesion.projects.urls")),

@@ -48,11 +48,21 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
             items.append((_("Mediation"), reverse("mediation-list")))
         if has_permission(user, Permission.STRATEGY_VIEW):
             items.append((_("Strategies"), reverse("strategy-list")))
+        if has_permission(user, Permission.PROJECTS_VIEW):
+            items.append((_("Projects"), reverse("projects-list")))
+        if has_permission(user, Permission.TRAINING_VIEW):
+            items.append((_("Training"), reverse("training-coverage")))
         if has_permission(user, Permission.IMPACT_VIEW):
             items.append((_("Impact assessments"), reverse("impact-list")))
         elif has_permission(user, Permission.IMPACT_MANAGE):
             # Administrators set up departments without reading assessments.
             items.append((_("Impact assessments"), reverse("impact-departments")))
+        if has_permission(user, Permission.LIBRARY_EDIT) or has_permission(
+            user, Permission.LIBRARY_PUBLISH
+        ):
+            items.append((_("Good practice"), reverse("library-manage")))
+    if has_permission(user, Permission.DIRECTORY_EDIT):
+        items.append((_("Directory"), reverse("directory-manage")))
     items.append((_("Areas"), reverse("area-list")))
     if user.is_authenticated:
         items.append((_("Organisations"), reverse("organisation-list")))

@@ -1,0 +1,179 @@
+"""Public directory search: keyword, category, ward, language and distance.
+
+Filters are subqueries on the published services (no joins that multiply
+rows). Distance: the database returns only the locations inside a bounding
+box around the origin; numpy computes great-circle distances for those, keeps
+each service's nearest location within the radius, and sorts. Only the page
+shown is then loaded as model objects.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+
+from cohesion.areas.models import Area
+from cohesion.directory.access import published_services
+from cohesion.directory.models import (
+    Attribute,
+    Language,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_MILE = 1.609344
+PAGE_SIZE = 20
+
+
+@dataclass
+class DirectoryQuery:
+    keyword: str = ""
+    category: TaxonomyTerm | None = None
+    ward: Area | None = None
+    language: str = ""
+    # Origin for distance: a point, or the centre of `near_ward`.
+    latitude: float | None = None
+    longitude: float | None = None
+    near_ward: Area | None = None
+    radius_miles: float = 5.0
+
+    @property
+    def origin(self) -> tuple[float, float] | None:
+        if self.latitude is not None and self.longitude is not None:
+            return (self.latitude, self.longitude)
+        ward = self.near_ward
+        if ward is not None and ward.point_lat is not None and ward.point_lon is not None:
+            return (ward.point_lat, ward.point_lon)
+        return None
+
+
+def _is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def filtered(query: DirectoryQuery, base: QuerySet[Service] | None = None) -> QuerySet[Service]:
+    qs = published_services() if base is None else base
+    if query.keyword:
+        words = query.keyword.split()
+        if _is_postgres():
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            qs = qs.annotate(_search=SearchVector("name", "description", config="english")).filter(
+                Q(_search=SearchQuery(query.keyword, config="english", search_type="plain"))
+                | Q(name__icontains=query.keyword)
+            )
+        else:
+            for word in words:
+                qs = qs.filter(Q(name__icontains=word) | Q(description__icontains=word))
+    if query.category is not None:
+        terms = [query.category.id, *query.category.children.values_list("id", flat=True)]
+        qs = qs.filter(
+            id__in=Attribute.objects.filter(taxonomy_term_id__in=terms).values("service_id")
+        )
+    if query.ward is not None:
+        qs = qs.filter(
+            id__in=ServiceAtLocation.objects.filter(location__ward=query.ward).values("service_id")
+        )
+    if query.language:
+        qs = qs.filter(
+            id__in=Language.objects.filter(service_id__isnull=False, code=query.language).values(
+                "service_id"
+            )
+        )
+    return qs
+
+
+def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    lat1, lon1 = math.radians(lat), math.radians(lon)
+    lat2, lon2 = np.radians(lats), np.radians(lons)
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    result: np.ndarray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    return result
+
+
+def nearest(
+    qs: QuerySet[Service], origin: tuple[float, float], radius_km: float
+) -> list[tuple[uuid.UUID, float]]:
+    """(service id, km to its nearest location) within the radius, nearest first."""
+    lat, lon = origin
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    rows = list(
+        ServiceAtLocation.objects.filter(
+            service_id__in=qs.values("id"),
+            location__latitude__range=(lat - dlat, lat + dlat),
+            location__longitude__range=(lon - dlon, lon + dlon),
+        ).values_list("service_id", "location__latitude", "location__longitude")
+    )
+    if not rows:
+        return []
+    ids = np.empty(len(rows), dtype=object)
+    ids[:] = [r[0] for r in rows]
+    coords = np.array([(r[1], r[2]) for r in rows], dtype=float)
+    km = haversine_km(lat, lon, coords[:, 0], coords[:, 1])
+    inside = km <= radius_km
+    ids, km = ids[inside], km[inside]
+    order = np.argsort(km, kind="stable")
+    ids, km = ids[order], km[order]
+    # First (nearest) occurrence of each service, kept in distance order.
+    keys = np.array([i.int for i in ids], dtype=object)
+    _, first = np.unique(keys, return_index=True)
+    first.sort()
+    return [(ids[i], float(km[i])) for i in first]
+
+
+def _page_queryset() -> QuerySet[Service]:
+    return Service.objects.select_related("organization").prefetch_related(
+        Prefetch(
+            "attributes",
+            queryset=Attribute.objects.select_related("taxonomy_term"),
+        ),
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.select_related("location", "location__ward"),
+        ),
+    )
+
+
+@dataclass
+class Results:
+    page: Page[Any]
+    services: list[Service]
+    total: int
+    by_distance: bool
+
+
+def search(query: DirectoryQuery, page_number: Any = 1, per_page: int = PAGE_SIZE) -> Results:
+    qs = filtered(query)
+    origin = query.origin
+    if origin is not None:
+        ranked = nearest(qs, origin, query.radius_miles * KM_PER_MILE)
+        page = Paginator(ranked, per_page).get_page(page_number)
+        found = _page_queryset().in_bulk([sid for sid, _ in page.object_list])
+        services = []
+        for sid, km in page.object_list:
+            service = found[sid]
+            service.distance_km = km  # type: ignore[attr-defined]
+            service.distance_miles = km / KM_PER_MILE  # type: ignore[attr-defined]
+            services.append(service)
+        return Results(page=page, services=services, total=len(ranked), by_distance=True)
+    ordered = qs.order_by(Lower("name"), "id").values_list("id", flat=True)
+    name_page = Paginator(ordered, per_page).get_page(page_number)
+    found = _page_queryset().in_bulk(list(name_page.object_list))
+    services = [found[sid] for sid in name_page.object_list]
+    return Results(
+        page=name_page, services=services, total=name_page.paginator.count, by_distance=False
+    )
