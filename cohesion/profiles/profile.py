@@ -225,7 +225,7 @@ class AreaProfile:
     # Said once at the top (e.g. an old ward with no figures of its own).
     warnings: list[str] = field(default_factory=list)
     attribution: str = ATTRIBUTION
-    # The council's ward map (helper "maps"), when it can be drawn.
+    # The council's ward map, when it can be drawn.
     choropleth: Any = None
 
     @property
@@ -770,7 +770,7 @@ MAP_MEASURE: Final = "pct_born_outside_uk"
 
 
 def _ward_map(data: AreaMeasures, wards: list[Area]) -> Any:
-    """The wards shaded by MAP_MEASURE, each linked to its profile (helper "maps")."""
+    """The wards shaded by MAP_MEASURE, each linked to its profile."""
     from cohesion.areas.choropleth import build_choropleth
 
     measure = data.measures.get(MAP_MEASURE)

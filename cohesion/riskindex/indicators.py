@@ -20,8 +20,8 @@ records and are built here:
   period has started (the tension dashboard's rule), 0 where there is none.
   This is the council's own product, computed over all assessments, not only
   those the person looking can see; the pages show ranks, not assessments.
-- `segregation_h_within`: within-ward multigroup Theil's H across output areas,
-  when the segregation module provides it.
+- `segregation_h_within`: within-ward multigroup Theil's H across output areas
+  (`cohesion.profiles.segregation.ward_within_segregation`).
 
 `indicator_table` returns the table and a vintage: each indicator's source,
 edition and date, so a run can say exactly what it was computed from.
@@ -30,8 +30,7 @@ edition and date, so a run can say exactly what it was computed from.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +42,7 @@ from django.utils import timezone
 from cohesion.areas.models import Area
 from cohesion.incidents import choices as c
 from cohesion.incidents.models import Incident
+from cohesion.profiles.segregation import ward_within_segregation
 from cohesion.tensions.models import TensionAssessment
 
 INCIDENT_RATE = "incident_rate"
@@ -171,35 +171,6 @@ def tension_levels(council: Area, *, on: dt.date | None = None) -> pd.Series:
     ).sort_index()
 
 
-def _segregation_provider() -> Callable[[Area], Any] | None:
-    """The segregation helper's per-ward within-ward H, if that module is installed."""
-    try:
-        module = importlib.import_module("cohesion.profiles.segregation")
-    except ImportError:
-        return None
-    return getattr(module, "ward_within_segregation", None)
-
-
-def segregation_available() -> bool:
-    return _segregation_provider() is not None
-
-
-def _as_series(value: Any) -> pd.Series:
-    """Within-ward H as a Series by ward code, whatever shape the provider returns."""
-    if isinstance(value, pd.Series):
-        return value.astype(float)
-    if isinstance(value, pd.DataFrame):
-        for column in ("h_within", "h", "H", "theil_h", SEGREGATION_H):
-            if column in value.columns:
-                return value[column].astype(float)
-        numeric = value.select_dtypes("number")
-        if len(numeric.columns):
-            return numeric.iloc[:, 0].astype(float)
-    if isinstance(value, dict):
-        return pd.Series(value, dtype=float)
-    raise TypeError(f"unexpected within-ward segregation result: {type(value).__name__}")
-
-
 def _measures(council: Area) -> Any:
     from cohesion.profiles.figures import council_measures
 
@@ -248,15 +219,14 @@ def available_indicators(council: Area) -> dict[str, dict[str, str]]:
         "date": "",
         "note": "",
     }
-    if segregation_available():
-        found[SEGREGATION_H] = {
-            "label": OWN_LABELS[SEGREGATION_H],
-            "unit": "index",
-            "role": "driver",
-            "source": "Census 2021 output areas",
-            "date": "2021-03-21",
-            "note": "",
-        }
+    found[SEGREGATION_H] = {
+        "label": OWN_LABELS[SEGREGATION_H],
+        "unit": "index",
+        "role": "driver",
+        "source": "Census 2021 output areas",
+        "date": "2021-03-21",
+        "note": "",
+    }
     return found
 
 
@@ -285,7 +255,7 @@ def indicator_table(
         for k in wanted
         if k not in measures.wards.columns
         and k not in (INCIDENT_RATE, TENSION_LEVEL)
-        and not (k == SEGREGATION_H and segregation_available())
+        and k != SEGREGATION_H
     ]
     if unknown:
         raise KeyError(f"no data for indicator(s): {', '.join(unknown)}")
@@ -328,9 +298,7 @@ def indicator_table(
                 "a ward has none.",
             }
         elif key == SEGREGATION_H and key not in measures.wards.columns:
-            provider = _segregation_provider()
-            assert provider is not None  # checked with `unknown` above
-            table[key] = _as_series(provider(council)).reindex(table.index)
+            table[key] = ward_within_segregation(council).astype(float).reindex(table.index)
             vintage["indicators"][key] = {
                 "label": OWN_LABELS[key],
                 "source": "ONS Census 2021 country of birth, output areas within each ward",
