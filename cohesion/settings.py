@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "cohesion.library",
     "cohesion.training",
     "cohesion.projects",
+    "cohesion.grants",
+    "cohesion.consultations",
     "cohesion.demo",
 ]
 
@@ -311,6 +313,15 @@ PUBLIC_FORM_REFERENCE_SECONDS = env_int("COHESION_FORM_REFERENCE_SECONDS", 0 if 
 
 MAP_TILE_URL = env_str("COHESION_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("COHESION_MAP_TILE_ATTRIBUTION", "")
+
+# --- Grants and 360Giving -----------------------------------------------------------------
+# Each council registers its own prefix with 360Giving; grant ids are PREFIX-<year>-<number>.
+THREESIXTYGIVING_PREFIX = env_str("COHESION_360G_PREFIX", "360G-cohesiondemo")
+# The funder's org-id (org-id.guide), e.g. GB-LAE-SHF for Sheffield City Council, and name.
+THREESIXTYGIVING_FUNDER_ID = env_str("COHESION_360G_FUNDER_ID", "GB-LAE-SHF")
+THREESIXTYGIVING_FUNDER_NAME = env_str("COHESION_360G_FUNDER_NAME", "Sheffield City Council")
+# Attachments to grant applications: the largest file accepted, in megabytes.
+GRANT_ATTACHMENT_MAX_MB = env_int("COHESION_GRANT_ATTACHMENT_MAX_MB", 10)
 
 # --- Site identity ----------------------------------------------------------------------
 SERVICE_NAME = "Cohesion"

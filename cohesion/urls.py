@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("cohesion.library.urls")),
     path("", include("cohesion.training.urls")),
     path("", include("cohesion.projects.urls")),
+    path("", include("cohesion.grants.urls")),
+    path("", include("cohesion.consultations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -56,6 +56,7 @@ class Role(models.TextChoices):
     PARTNER_OFFICER = "partner_officer", "Partner officer"
     VIEWER = "viewer", "Viewer"
     DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
+    APPLICANT = "applicant", "Grant applicant"
 
 
 class User(AbstractUser):

@@ -74,6 +74,16 @@ class Permission(StrEnum):
     # Projects register: reading the register and its reports; keeping projects.
     PROJECTS_VIEW = "projects_view"
     PROJECTS_MANAGE = "projects_manage"
+    # Grants: applying for one's own group; reading a council's funds and applications;
+    # scoring applications as an assessor; running funds, screening and deciding.
+    GRANTS_APPLY = "grants_apply"
+    GRANTS_VIEW = "grants_view"
+    GRANTS_ASSESS = "grants_assess"
+    GRANTS_MANAGE = "grants_manage"
+    # Consultations: reading responses (which may hold contact details); running
+    # consultations, entering paper responses, theming and publishing answers.
+    CONSULTATION_VIEW = "consultation_view"
+    CONSULTATION_MANAGE = "consultation_manage"
 
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
@@ -87,6 +97,10 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.ANALYST: "Produces assessments, early warning and area profiles.",
     Role.PARTNER_OFFICER: "Logs intelligence and incidents, updates their organisation's actions.",
     Role.VIEWER: "Reads dashboards and reports (councillors, scrutiny members).",
+    Role.APPLICANT: (
+        "Applies for grants on behalf of a community group and follows the group's "
+        "applications; sees nothing else."
+    ),
     Role.DATA_PROTECTION_OFFICER: (
         "Finds, corrects and erases a person's records on request, sets the retention "
         "schedule and reads the audit trail."
@@ -142,6 +156,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.TRAINING_MANAGE,
             P.PROJECTS_VIEW,
             P.PROJECTS_MANAGE,
+            P.GRANTS_VIEW,
+            P.GRANTS_ASSESS,
+            P.GRANTS_MANAGE,
+            P.CONSULTATION_VIEW,
+            P.CONSULTATION_MANAGE,
         }
     ),
     Role.ANALYST: frozenset(
@@ -163,6 +182,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.RISK_INDEX_CONFIGURE,
             P.TRAINING_VIEW,
             P.PROJECTS_VIEW,
+            P.GRANTS_VIEW,
+            P.GRANTS_ASSESS,
+            P.CONSULTATION_VIEW,
+            P.CONSULTATION_MANAGE,
         }
     ),
     Role.PARTNER_OFFICER: frozenset(
@@ -186,6 +209,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.TRAINING_MANAGE,
             P.PROJECTS_VIEW,
             P.PROJECTS_MANAGE,
+            P.GRANTS_APPLY,
         }
     ),
     # Scrutiny reads signed-off impact assessments; drafts stay with their department.
@@ -199,6 +223,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.PROJECTS_VIEW,
         }
     ),
+    # A community group's own account: its applications and nothing else.
+    Role.APPLICANT: frozenset({P.GRANTS_APPLY}),
     Role.DATA_PROTECTION_OFFICER: frozenset(
         {P.ORGANISATION_VIEW_MEMBERS, P.AUDIT_VIEW, P.DATA_PROTECTION}
     ),

@@ -49,6 +49,8 @@ api.add_router("/directory/", "cohesion.directory.api.router")
 api.add_router("/library/", "cohesion.library.api.router")
 api.add_router("/training/", "cohesion.training.api.router")
 api.add_router("/projects/", "cohesion.projects.api.router")
+api.add_router("/grants/", "cohesion.grants.api.router")
+api.add_router("/consultations/", "cohesion.consultations.api.router")
 
 
 @api.exception_handler(Http404)

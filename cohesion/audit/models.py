@@ -109,6 +109,28 @@ class AuditAction(models.TextChoices):
     TRAINING_CHANGED = "training_changed", "Training register changed"
     TRAINING_ATTENDANCE_IMPORTED = "training_attendance_imported", "Training attendance imported"
     PROJECT_CHANGED = "project_changed", "Project register changed"
+    # Grants
+    GRANT_FUND_CHANGED = "grant_fund_changed", "Grant fund or call changed"
+    GRANT_APPLICATION_SAVED = "grant_application_saved", "Grant application saved"
+    GRANT_APPLICATION_STATUS_CHANGED = (
+        "grant_application_status_changed",
+        "Grant application moved on",
+    )
+    GRANT_ASSESSMENT_RECORDED = "grant_assessment_recorded", "Grant assessment recorded"
+    GRANT_DECISION_MADE = "grant_decision_made", "Grant decision made"
+    GRANT_MONITORING_RECORDED = "grant_monitoring_recorded", "Grant payment or report recorded"
+    GRANTS_PUBLISHED = "grants_published", "Grants exported as 360Giving data"
+    # Consultations
+    CONSULTATION_CHANGED = "consultation_changed", "Consultation changed"
+    CONSULTATION_RESPONSE_RECORDED = (
+        "consultation_response_recorded",
+        "Consultation response recorded",
+    )
+    CONSULTATION_THEMES_CHANGED = "consultation_themes_changed", "Consultation themes changed"
+    CONSULTATION_ANSWERS_PUBLISHED = (
+        "consultation_answers_published",
+        "Consultation answers published",
+    )
     # Demo data
     DEMO_LOADED = "demo_loaded", "Demo data loaded"
 
