@@ -25,8 +25,9 @@ demo: install assets
 	@echo ""
 	@echo "  Cohesion demo: http://127.0.0.1:$(PORT)/"
 	@echo "  Sign in as demo-officer (cohesion officer), demo-analyst, demo-partner,"
-	@echo "  demo-viewer, demo-admin (Derby) or demo-sheffield, all with the password"
-	@echo "  cohesion-demo-2026. Every person and record is synthetic; the geography is real."
+	@echo "  demo-viewer, demo-admin (Derby), demo-sheffield or demo-applicant (a community"
+	@echo "  group applying for a grant), all with the password cohesion-demo-2026."
+	@echo "  Every person and record is synthetic; the geography is real."
 	@echo ""
 	$(BIN)/cohesion serve 127.0.0.1:$(PORT)
 

@@ -36,6 +36,7 @@ GROUPS: list[tuple[str, str, list[str]]] = [
     ),
     ("report", "Scrutiny report for a strategy as HTML, PDF or DOCX", ["report"]),
     ("directory", "Community directory: import an Open Referral UK feed", ["directory"]),
+    ("grants", "Grants: export awarded grants as 360Giving JSON, CSV or XLSX", ["grants"]),
     ("early-warning", "Run the weekly early warning; backtest a setting", ["early_warning"]),
     (
         "impact",

@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from cohesion.accounts.access import get_organisation_for_user, get_person_for_user
 from cohesion.accounts.forms import LoginForm
-from cohesion.accounts.models import Organisation, User
+from cohesion.accounts.models import Organisation, Role, User
 from cohesion.accounts.permissions import (
     ROLE_DESCRIPTIONS,
     Permission,
@@ -31,6 +31,9 @@ class LoginView(auth_views.LoginView):
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in home page: who you are, what you can do and where."""
     user: User = request.user  # type: ignore[assignment]
+    if user.role == Role.APPLICANT:
+        # A community group's account has one job: its grant applications.
+        return redirect("grants-home")
     councils = areas_in_scope(user).filter(level=AreaLevel.LAD).order_by("name")
     return render(
         request,

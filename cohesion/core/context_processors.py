@@ -27,12 +27,19 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
+    from cohesion.accounts.models import Role
     from cohesion.accounts.permissions import Permission, has_permission
 
     user = request.user
+    is_applicant = getattr(user, "role", "") == Role.APPLICANT
     items = []
     if not user.is_authenticated:
         items.append((_("Report a hate incident"), reverse("report-start")))
+        items.append((_("Have your say"), reverse("consultations-list")))
+        items.append((_("Grants"), reverse("grants-calls")))
+    elif is_applicant:
+        # A community group's account: its applications, nothing of the partnership's.
+        items.append((_("Your applications"), reverse("grants-home")))
     else:
         items.append((_("Dashboard"), reverse("dashboard")))
         if has_permission(user, Permission.TENSION_DASHBOARD):
@@ -57,6 +64,12 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
         elif has_permission(user, Permission.IMPACT_MANAGE):
             # Administrators set up departments without reading assessments.
             items.append((_("Impact assessments"), reverse("impact-departments")))
+        if has_permission(user, Permission.GRANTS_VIEW) or has_permission(
+            user, Permission.GRANTS_APPLY
+        ):
+            items.append((_("Grants"), reverse("grants-home")))
+        if has_permission(user, Permission.CONSULTATION_VIEW):
+            items.append((_("Consultations"), reverse("consultations-manage")))
         if has_permission(user, Permission.LIBRARY_EDIT) or has_permission(
             user, Permission.LIBRARY_PUBLISH
         ):
@@ -64,7 +77,7 @@ def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     if has_permission(user, Permission.DIRECTORY_EDIT):
         items.append((_("Directory"), reverse("directory-manage")))
     items.append((_("Areas"), reverse("area-list")))
-    if user.is_authenticated:
+    if user.is_authenticated and not is_applicant:
         items.append((_("Organisations"), reverse("organisation-list")))
         if has_permission(user, Permission.DATA_PROTECTION):
             items.append((_("Data protection"), reverse("data-protection")))

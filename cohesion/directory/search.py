@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
@@ -106,33 +108,47 @@ def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
 
 def nearest(
     qs: QuerySet[Service], origin: tuple[float, float], radius_km: float
-) -> list[tuple[uuid.UUID, float]]:
-    """(service id, km to its nearest location) within the radius, nearest first."""
+) -> list[tuple[str | uuid.UUID, float]]:
+    """(service id, km to its nearest location) within the radius, nearest first.
+
+    Ids are as the database returns them (see `_as_uuid`); callers convert the few
+    they show.
+    """
     lat, lon = origin
     dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
     dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    rows = list(
-        ServiceAtLocation.objects.filter(
-            service_id__in=qs.values("id"),
-            location__latitude__range=(lat - dlat, lat + dlat),
-            location__longitude__range=(lon - dlon, lon + dlon),
-        ).values_list("service_id", "location__latitude", "location__longitude")
-    )
+    in_box = ServiceAtLocation.objects.filter(
+        service_id__in=qs.values("id"),
+        location__latitude__range=(lat - dlat, lat + dlat),
+        location__longitude__range=(lon - dlon, lon + dlon),
+    ).values_list("service_id", "location__latitude", "location__longitude")
+    # Raw rows: going through the ORM would build a UUID object for every location
+    # in the box (thousands), which cost more than the query.
+    sql, params = in_box.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not rows:
         return []
-    ids = np.empty(len(rows), dtype=object)
-    ids[:] = [r[0] for r in rows]
-    coords = np.array([(r[1], r[2]) for r in rows], dtype=float)
-    km = haversine_km(lat, lon, coords[:, 0], coords[:, 1])
-    inside = km <= radius_km
-    ids, km = ids[inside], km[inside]
-    order = np.argsort(km, kind="stable")
-    ids, km = ids[order], km[order]
-    # First (nearest) occurrence of each service, kept in distance order.
-    keys = np.array([i.int for i in ids], dtype=object)
-    _, first = np.unique(keys, return_index=True)
-    first.sort()
-    return [(ids[i], float(km[i])) for i in first]
+    places = pd.DataFrame.from_records(rows, columns=["service", "lat", "lon"])
+    places["km"] = haversine_km(
+        lat, lon, places["lat"].to_numpy(dtype=float), places["lon"].to_numpy(dtype=float)
+    )
+    # Each service's nearest place inside the radius, nearest services first.
+    ranked = (
+        places[places["km"] <= radius_km]
+        .sort_values(["km", "service"], kind="stable")
+        .drop_duplicates("service", keep="first")
+    )
+    return [
+        (service, float(km))
+        for service, km in zip(ranked["service"].tolist(), ranked["km"].tolist(), strict=True)
+    ]
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    """SQLite stores UUIDs as 32 hex characters; PostgreSQL returns UUID objects."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(hex=str(value))
 
 
 def _page_queryset() -> QuerySet[Service]:
@@ -162,9 +178,10 @@ def search(query: DirectoryQuery, page_number: Any = 1, per_page: int = PAGE_SIZ
     if origin is not None:
         ranked = nearest(qs, origin, query.radius_miles * KM_PER_MILE)
         page = Paginator(ranked, per_page).get_page(page_number)
-        found = _page_queryset().in_bulk([sid for sid, _ in page.object_list])
+        shown = [(_as_uuid(sid), km) for sid, km in page.object_list]
+        found = _page_queryset().in_bulk([sid for sid, _ in shown])
         services = []
-        for sid, km in page.object_list:
+        for sid, km in shown:
             service = found[sid]
             service.distance_km = km  # type: ignore[attr-defined]
             service.distance_miles = km / KM_PER_MILE  # type: ignore[attr-defined]

@@ -186,6 +186,18 @@ def awards_visible_to(user: AnyUser) -> QuerySet[Award]:
     return awards.filter(condition)
 
 
+def get_award_for_user(user: AnyUser, award_uuid: str | uuid.UUID) -> Award:
+    award = (
+        awards_visible_to(user)
+        .select_related("owner", "recipient_organisation")
+        .filter(uuid=uuid_or_404(award_uuid))
+        .first()
+    )
+    if award is None:
+        raise Http404
+    return award
+
+
 def can_edit_award(user: AnyUser, award: Award) -> bool:
     return _is_owner_drafter(user, award.owner_id)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -73,6 +73,17 @@ EVENT_FIELDS = (
 )
 AWARD_FIELDS = ("title", "year", "recipient_organisation", "recipient_name", "description")
 RESERVED_SLUGS = frozenset({"manage", "feed", "events", "awards", "images", "new"})
+
+
+def _field_value(model: type[Event | Award], name: str, value: Any) -> Any:
+    """Strip text; a text field left out (None) is stored as '' rather than NULL."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None and isinstance(
+        model._meta.get_field(name), models.CharField | models.TextField
+    ):
+        return ""
+    return value
 
 
 def _require(allowed: bool) -> None:
@@ -412,8 +423,7 @@ def create_event(
         raise LibraryInvalid(problems)
     event = Event(organiser=organiser, is_synthetic=is_synthetic)
     for name in EVENT_FIELDS:
-        value = data.get(name)
-        setattr(event, name, value.strip() if isinstance(value, str) else value)
+        setattr(event, name, _field_value(Event, name, data.get(name)))
     event.save()
     record(
         action=AuditAction.LIBRARY_ITEM_CHANGED,
@@ -432,10 +442,10 @@ def update_event(*, by: User | None, event: Event, data: Mapping[str, Any]) -> E
     merged.update({k: v for k, v in data.items() if k in EVENT_FIELDS})
     if problems := event_problems(merged):
         raise LibraryInvalid(problems)
-    changed = [f for f in EVENT_FIELDS if getattr(event, f) != merged[f]]
+    cleaned = {f: _field_value(Event, f, merged[f]) for f in EVENT_FIELDS}
+    changed = [f for f in EVENT_FIELDS if getattr(event, f) != cleaned[f]]
     for name in changed:
-        value = merged[name]
-        setattr(event, name, value.strip() if isinstance(value, str) else value)
+        setattr(event, name, cleaned[name])
     event.save()
     record(
         action=AuditAction.LIBRARY_ITEM_CHANGED,
@@ -496,14 +506,39 @@ def create_award(
         raise LibraryInvalid(problems)
     award = Award(owner=owner, is_synthetic=is_synthetic)
     for name in AWARD_FIELDS:
-        value = data.get(name)
-        setattr(award, name, value.strip() if isinstance(value, str) else value)
+        setattr(award, name, _field_value(Award, name, data.get(name)))
     award.save()
     record(
         action=AuditAction.LIBRARY_ITEM_CHANGED,
         by=by,
         target=award,
         detail={"change": "award created", "title": award.title},
+    )
+    return award
+
+
+@transaction.atomic
+def update_award(*, by: User | None, award: Award, data: Mapping[str, Any]) -> Award:
+    """Change an award's text. Fields missing from `data` are left as they are."""
+    if by is not None:
+        _require(access.can_edit_award(by, award))
+    merged = {f: getattr(award, f) for f in AWARD_FIELDS}
+    merged.update({k: v for k, v in data.items() if k in AWARD_FIELDS})
+    if problems := award_problems(merged):
+        raise LibraryInvalid(problems)
+    changed = []
+    for name in AWARD_FIELDS:
+        value = _field_value(Award, name, merged[name])
+        if getattr(award, name) != value:
+            setattr(award, name, value)
+            changed.append(name)
+    if changed:
+        award.save(update_fields=changed)
+    record(
+        action=AuditAction.LIBRARY_ITEM_CHANGED,
+        by=by,
+        target=award,
+        detail={"change": "award edited", "fields": changed, "title": award.title},
     )
     return award
 
@@ -537,6 +572,7 @@ __all__ = [
     "set_award_published",
     "set_event_published",
     "submit_item",
+    "update_award",
     "update_event",
     "update_item",
     "withdraw_item",

@@ -4,8 +4,9 @@ The five case studies are the East Midlands community cohesion toolkit's
 (2009) own text, extracted verbatim into `seed_case_studies.json` (which records
 the seed file and lines each comes from). They are published, attributed to
 the toolkit and *not* synthetic. They are kept by Derby City Council's library
-in the demo. The events and the award are invented: "(demo)" in each title and
-`is_synthetic=True`.
+in the demo. The news items, stories, events and the award are invented:
+"(demo)" in each title and `is_synthetic=True`, so the RSS and Atom feeds have
+something to carry.
 """
 
 from __future__ import annotations
@@ -57,6 +58,69 @@ def load_case_studies(owner: Organisation) -> int:
                 "credit": f"Text from the {seed['source']}",
                 "organisations": [owner] if case["area_code"] == "E06000015" else [],
             },
+        )
+        actions.publish_item(by=None, item=item)
+        made += 1
+    return made
+
+
+# Invented news and stories, so the feeds (news and stories only) are not empty.
+SYNTHETIC_POSTS: list[dict[str, Any]] = [
+    {
+        "kind": "news",
+        "title": "Cohesion week programme announced (demo)",
+        "summary": "A week of shared meals, open days and sport across the city. [Synthetic demo news.]",
+        "body": (
+            "Partners have published the programme for this year's cohesion week: faith "
+            "buildings open their doors, schools twin classes across the city, and local "
+            "clubs run mixed five-a-side. [Synthetic demo news: not a real announcement.]"
+        ),
+        "tags": ["Events", "Faith"],
+    },
+    {
+        "kind": "news",
+        "title": "Myth-busting guide for front-line staff updated (demo)",
+        "summary": "New local facts on migration and housing for staff who meet the public. [Synthetic demo news.]",
+        "body": (
+            "The partnership's guide to answering common rumours now includes this year's "
+            "local figures on housing allocation and school places. [Synthetic demo news.]"
+        ),
+        "tags": ["Myth-busting", "Training"],
+    },
+    {
+        "kind": "story",
+        "title": "A street party that became a residents' association (demo)",
+        "summary": "Neighbours who met at a jubilee party now run a monthly litter pick. [Synthetic demo story.]",
+        "body": (
+            "What began as one afternoon of shared food on a terraced street became a "
+            "residents' association with members from six countries of birth. They now run "
+            "a monthly litter pick and a homework club. [Synthetic demo story: invented people.]"
+        ),
+        "tags": ["Neighbourhoods", "Young people"],
+    },
+    {
+        "kind": "story",
+        "title": "Learning English at the allotment (demo)",
+        "summary": "An ESOL class that meets among the vegetable beds. [Synthetic demo story.]",
+        "body": (
+            "Conversation classes moved outdoors to a community allotment, where long-standing "
+            "growers and new arrivals swap seeds, recipes and words. [Synthetic demo story.]"
+        ),
+        "tags": ["English language", "Integration"],
+    },
+]
+
+
+def load_news_and_stories(owner: Organisation) -> int:
+    made = 0
+    for post in SYNTHETIC_POSTS:
+        if LibraryItem.objects.filter(title=post["title"]).exists():
+            continue
+        item = actions.create_item(
+            by=None,
+            owner=owner,
+            is_synthetic=True,
+            data={**post, "credit": "Cohesion demo (synthetic)"},
         )
         actions.publish_item(by=None, item=item)
         made += 1
@@ -141,4 +205,6 @@ def load_library(context: DemoContext) -> list[str]:
         return ["skipped: no Derby City Council organisation"]
     made = load_case_studies(owner)
     lines = [f"{made} case studies from the East Midlands community cohesion toolkit (2009)"]
+    posts = load_news_and_stories(owner)
+    lines.append(f"{posts} news items and stories (synthetic)")
     return lines + load_events_and_award(owner)

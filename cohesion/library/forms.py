@@ -311,3 +311,50 @@ class EventForm(GovUKForm):
         assume_scheme="https",
         error_messages={"invalid": _("Enter a web address starting https:// or http://")},
     )
+
+
+class AwardForm(GovUKForm):
+    title = forms.CharField(
+        label=_("Title of the award"),
+        max_length=200,
+        help_text=_("For example 'Community Cohesion Award: young people'."),
+        error_messages=_required(_("Enter the award's title")),
+    )
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=1900,
+        max_value=2100,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input--width-4", "spellcheck": "false"}
+        ),
+        error_messages={
+            "required": _("Enter the year as four digits, like 2026"),
+            "invalid": _("Enter the year as four digits, like 2026"),
+            "min_value": _("Enter the year as four digits, like 2026"),
+            "max_value": _("Enter the year as four digits, like 2026"),
+        },
+    )
+    recipient_organisation = forms.ModelChoiceField(
+        label=_("Organisation that received it (optional)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Not an organisation in Cohesion"),
+        help_text=_("Choose an organisation, or enter who received it below."),
+        error_messages={"invalid_choice": _("Choose an organisation from the list")},
+    )
+    recipient_name = forms.CharField(
+        label=_("Who received it (optional if you chose an organisation)"),
+        max_length=200,
+        required=False,
+        help_text=_("A person, group or project, for example 'Normanton Street Meals volunteers'."),
+    )
+    description = forms.CharField(
+        label=_("What it was for (optional)"),
+        required=False,
+        help_text=_("Leave a blank line between paragraphs."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient_organisation"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]

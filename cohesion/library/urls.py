@@ -28,6 +28,17 @@ urlpatterns: list[URLPattern] = [
         views_manage.event_publish,
         name="library-manage-event-publish",
     ),
+    path("library/manage/awards/new/", views_manage.award_new, name="library-manage-award-new"),
+    path(
+        "library/manage/awards/<str:award_uuid>/",
+        views_manage.award_edit,
+        name="library-manage-award-edit",
+    ),
+    path(
+        "library/manage/awards/<str:award_uuid>/publish/",
+        views_manage.award_publish,
+        name="library-manage-award-publish",
+    ),
     path(
         "library/manage/images/<str:image_uuid>/",
         views_manage.image_preview,

@@ -22,8 +22,8 @@ from cohesion.accounts.models import User
 from cohesion.accounts.permissions import Permission, has_permission
 from cohesion.lib.ids import uuid_or_404
 from cohesion.library import access, actions
-from cohesion.library.forms import EventForm, ImageForm, ItemForm, NoteForm
-from cohesion.library.models import Event, ItemImage, ItemStatus, LibraryItem
+from cohesion.library.forms import AwardForm, EventForm, ImageForm, ItemForm, NoteForm
+from cohesion.library.models import Award, Event, ItemImage, ItemStatus, LibraryItem
 from cohesion.library.views_public import image_response
 
 
@@ -64,6 +64,7 @@ def manage_list(request: HttpRequest) -> HttpResponse:
             ),
             "can_create": access.can_create_items(user),
             "events": _events_for_staff(user),
+            "awards": _awards_for_staff(user),
         },
     )
 
@@ -76,6 +77,17 @@ def _events_for_staff(user: User) -> list[tuple[Event, bool, bool]]:
         edit, publish = access.can_edit_event(user, event), access.can_publish_event(user, event)
         if edit or publish:
             rows.append((event, edit, publish))
+    return rows
+
+
+def _awards_for_staff(user: User) -> list[tuple[Award, bool, bool]]:
+    """(award, may edit, may publish) for the awards this person keeps or publishes."""
+    rows = []
+    awards = access.awards_visible_to(user).select_related("owner", "recipient_organisation")
+    for award in awards.order_by("-year", "title")[:200]:
+        edit, publish = access.can_edit_award(user, award), access.can_publish_award(user, award)
+        if edit or publish:
+            rows.append((award, edit, publish))
     return rows
 
 
@@ -357,5 +369,83 @@ def event_publish(request: HttpRequest, event_uuid: str) -> HttpResponse:
     actions.set_event_published(by=user, event=event, published=published)
     messages.success(
         request, _("Event published.") if published else _("Event taken off the events page.")
+    )
+    return redirect("library-manage")
+
+
+# --- Awards ------------------------------------------------------------------------------
+
+
+def _award_form_data(form: AwardForm) -> dict[str, object]:
+    return {k: v for k, v in form.cleaned_data.items() if k in actions.AWARD_FIELDS}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def award_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not access.can_create_items(user):
+        raise Http404
+    form = AwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.create_award(by=user, data=_award_form_data(form))
+        except actions.LibraryInvalid as invalid:
+            show_problems(form, invalid.problems)
+        else:
+            messages.success(request, _("Award saved. A publisher will put it on the awards page."))
+            return redirect("library-manage")
+    return render(
+        request,
+        "library/award_form.html",
+        {"form": form, "title": _("New award"), "award": None},
+        status=400 if form.errors else 200,
+    )
+
+
+def _award_for_staff(user: User, award_uuid: str) -> Award:
+    award = access.get_award_for_user(user, award_uuid)
+    if not (access.can_edit_award(user, award) or access.can_publish_award(user, award)):
+        raise Http404
+    return award
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def award_edit(request: HttpRequest, award_uuid: str) -> HttpResponse:
+    user = _user(request)
+    award = _award_for_staff(user, award_uuid)
+    if not access.can_edit_award(user, award):
+        raise Http404
+    initial = {f: getattr(award, f) for f in actions.AWARD_FIELDS}
+    form = AwardForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_award(by=user, award=award, data=_award_form_data(form))
+        except actions.LibraryInvalid as invalid:
+            show_problems(form, invalid.problems)
+        else:
+            messages.success(request, _("Award saved."))
+            return redirect("library-manage")
+    return render(
+        request,
+        "library/award_form.html",
+        {"form": form, "title": _("Edit award"), "award": award},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def award_publish(request: HttpRequest, award_uuid: str) -> HttpResponse:
+    """Publish or unpublish (the button sends `published=1` or `published=0`)."""
+    user = _user(request)
+    award = _award_for_staff(user, award_uuid)
+    if not access.can_publish_award(user, award):
+        raise Http404
+    published = request.POST.get("published") == "1"
+    actions.set_award_published(by=user, award=award, published=published)
+    messages.success(
+        request, _("Award published.") if published else _("Award taken off the awards page.")
     )
     return redirect("library-manage")

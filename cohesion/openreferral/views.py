@@ -4,17 +4,19 @@ Public, no key, CORS open to any origin (the profile's compliance rules). Only
 published services are shown, and only what hangs off them: locations through a
 published service, organisations with at least one published service.
 Taxonomies and their terms are vocabulary and are all shown. Unknown or
-unpublished ids are a JSON 404.
+unpublished ids are a JSON 404. `postcode` and `proximity` are read in `place.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -30,8 +32,8 @@ from cohesion.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from cohesion.directory.search import DirectoryQuery, filtered
-from cohesion.openreferral import serialise
+from cohesion.directory.search import EARTH_RADIUS_KM, DirectoryQuery, filtered, haversine_km
+from cohesion.openreferral import place, serialise
 from cohesion.openreferral.validate import PROFILE_URI, VERSION
 
 DEFAULT_PER_PAGE = 50
@@ -121,12 +123,15 @@ def _datetime_param(request: HttpRequest, name: str) -> dt.datetime | None:
 
 
 def _paged(
-    request: HttpRequest, ids: QuerySet[Any], load: Callable[[list[Any]], list[dict[str, Any]]]
+    request: HttpRequest,
+    ids: QuerySet[Any] | list[Any],
+    load: Callable[[list[Any]], list[dict[str, Any]]],
 ) -> JsonResponse:
-    """Page a queryset of ids (already ordered), then load and serialise just that page."""
+    """Page ids (an ordered queryset, or a list in distance order), then load and
+    serialise just that page."""
     per_page = _int_param(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     page_number = _int_param(request, "page", 1, 1, 10**6)
-    total = ids.count()
+    total = len(ids) if isinstance(ids, list) else ids.count()
     start = (page_number - 1) * per_page
     page_ids = list(ids[start : start + per_page]) if start < total else []
     return JsonResponse(
@@ -202,9 +207,60 @@ def _filtered_services(request: HttpRequest) -> QuerySet[Service]:
     return qs
 
 
+def _place(request: HttpRequest) -> place.PlaceFilter:
+    try:
+        return place.read(request.GET)
+    except place.PlaceProblem as problem:
+        raise BadParameter(str(problem)) from None
+
+
+def _within(
+    sals: QuerySet[ServiceAtLocation], origin: tuple[float, float], metres: int
+) -> list[tuple[Any, Any, float]]:
+    """(service_at_location id, service id, km) within `metres` of `origin`, nearest first."""
+    lat, lon = origin
+    km = metres / 1000
+    dlat = math.degrees(km / EARTH_RADIUS_KM)
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    rows = list(
+        sals.filter(
+            location__latitude__range=(lat - dlat, lat + dlat),
+            location__longitude__range=(lon - dlon, lon + dlon),
+        ).values_list("id", "service_id", "location__latitude", "location__longitude")
+    )
+    if not rows:
+        return []
+    distances = haversine_km(
+        lat, lon, np.array([r[2] for r in rows], float), np.array([r[3] for r in rows], float)
+    )
+    found = [(r[0], r[1], float(d)) for r, d in zip(rows, distances, strict=True) if d <= km]
+    return sorted(found, key=lambda row: (row[2], str(row[0])))
+
+
+def _placed(
+    qs: QuerySet[ServiceAtLocation], where: place.PlaceFilter
+) -> QuerySet[ServiceAtLocation]:
+    if where.postcode:
+        qs = qs.filter(location_id__in=place.location_ids_in(where.postcode))
+    return qs
+
+
 @api_view
 def services(request: HttpRequest) -> HttpResponse:
-    ids = _filtered_services(request).order_by("name", "id").values_list("id", flat=True)
+    where = _place(request)
+    services_qs = _filtered_services(request)
+    ids: QuerySet[Any] | list[Any]
+    if where.postcode:
+        services_qs = services_qs.filter(
+            id__in=_placed(ServiceAtLocation.objects.all(), where).values("service_id")
+        )
+    if where.proximity_m is not None and where.origin is not None:
+        sals = ServiceAtLocation.objects.filter(service__in=services_qs)
+        ids = list(
+            dict.fromkeys(sid for _, sid, _ in _within(sals, where.origin, where.proximity_m))
+        )
+    else:
+        ids = services_qs.order_by("name", "id").values_list("id", flat=True)
     fallback = _service_url(request)
 
     def load(page_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
@@ -235,7 +291,13 @@ def service_at_locations(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(
             service_id__in=Attribute.objects.filter(taxonomy_term_id=term_id).values("service_id")
         )
-    ids = qs.order_by("service__name", "location__name", "id").values_list("id", flat=True)
+    where = _place(request)
+    qs = _placed(qs, where)
+    ids: QuerySet[Any] | list[Any]
+    if where.proximity_m is not None and where.origin is not None:
+        ids = [sal_id for sal_id, _, _ in _within(qs, where.origin, where.proximity_m)]
+    else:
+        ids = qs.order_by("service__name", "location__name", "id").values_list("id", flat=True)
 
     def load(page_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
         found = serialise.service_at_location_queryset().in_bulk(page_ids)

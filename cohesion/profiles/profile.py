@@ -25,6 +25,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlencode
 
 import pandas as pd
 from django.contrib.auth.models import AnonymousUser
@@ -857,6 +858,77 @@ def _strategy_section(
     )
 
 
+def _services_section(area: Area, today: dt.date) -> ProfileSection | None:
+    """Published community directory services with a place in the area, by category.
+
+    Public, like the directory itself. Each figure links to the directory's search
+    for the ward (a council's profile links to the whole directory).
+    """
+    from cohesion.directory.access import published_services
+    from cohesion.directory.models import Attribute, TaxonomyTerm
+
+    in_area = (
+        {"service_at_locations__location__ward": area}
+        if area.level == AreaLevel.WARD
+        else {"service_at_locations__location__ward__council": area}
+    )
+    services = published_services().filter(**in_area).distinct()
+    total = services.count()
+    if not total:
+        return None
+    search = reverse("directory-search")
+    ward_query = {"ward": area.code} if area.level == AreaLevel.WARD else {}
+    source = _("Cohesion community directory (published entries)")
+
+    def figure(key: str, label: str, count: int, query: dict[str, Any]) -> ProfileFigure:
+        return ProfileFigure(
+            key=key,
+            label=label,
+            unit="",
+            decimals=0,
+            value=float(count),
+            council=None,
+            england=None,
+            source=source,
+            date=today.isoformat(),
+            url=f"{search}?{urlencode(query)}" if query else search,
+        )
+
+    figures = [figure("services_total", _("Services with a place here"), total, ward_query)]
+    # Top-level categories, as the directory's category filter reads them (a term
+    # and its children); a service counts once under each category it is filed in.
+    links = Attribute.objects.filter(service__in=services.values("id")).values_list(
+        "service_id", "taxonomy_term_id", "taxonomy_term__parent_id"
+    )
+    per_category: dict[Any, set[Any]] = {}
+    for service_id, term_id, parent_id in links:
+        per_category.setdefault(parent_id or term_id, set()).add(service_id)
+    names = dict(
+        TaxonomyTerm.objects.filter(pk__in=per_category, parent__isnull=True).values_list(
+            "pk", "name"
+        )
+    )
+    ranked = sorted(
+        ((len(per_category[pk]), name, pk) for pk, name in names.items()),
+        key=lambda row: (-row[0], row[1]),
+    )
+    figures += [
+        figure(f"services_{pk}", name, count, {**ward_query, "category": str(pk)})
+        for count, name, pk in ranked
+    ]
+    return ProfileSection(
+        key="services",
+        title=_("Community services"),
+        figures=figures,
+        notes=[
+            _(
+                "Counted from the directory's published entries with a place in the area; "
+                "services that work across the whole city without a place here are not counted."
+            )
+        ],
+    )
+
+
 def build_profile(
     area: Area, user: User | AnonymousUser, *, today: dt.date | None = None
 ) -> AreaProfile:
@@ -885,6 +957,7 @@ def build_profile(
         _incident_section(user, area, council, data, today),
         _tension_section(user, area, council, today),
         _strategy_section(user, area, today),
+        _services_section(area, today),
     ):
         if section is not None:
             profile.sections.append(section)

@@ -8,15 +8,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from cohesion.accounts.models import User
 from cohesion.accounts.permissions import Permission, has_permission
 from cohesion.projects import access, actions, report, tabular
-from cohesion.projects.forms import CategoryForm, ProjectForm
-from cohesion.projects.models import CategoryKind, ProjectCategory
+from cohesion.projects.forms import CategoryForm, ProjectFilterForm, ProjectForm
+from cohesion.projects.models import CategoryKind, Project, ProjectCategory
 from cohesion.training.access import councils_of
 
 PAGE_SIZE = 50
@@ -31,22 +33,40 @@ def _require_view(user: User) -> None:
         raise Http404
 
 
+def _filtered(request: HttpRequest, user: User) -> tuple[ProjectFilterForm, QuerySet[Project], str]:
+    """The filter form, the projects it keeps and its query string (for links that keep it)."""
+    visible = access.projects_visible_to(user)
+    params = {k: v for k, v in request.GET.items() if k in ProjectFilterForm.base_fields}
+    form = ProjectFilterForm(params or None, projects=visible)
+    valid = form.valid_data()
+    if form.is_bound and form.errors:
+        # A stale or hand-made value (a category since removed) is dropped, not shown as an error.
+        form = ProjectFilterForm(valid or None, projects=visible)
+    query = urlencode(valid)
+    return form, form.filter(visible), query
+
+
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require_view(user)
-    projects = (
-        access.projects_visible_to(user)
-        .select_related("activity_type", "lead_organisation", "area")
-        .order_by("title")
+    form, filtered, query = _filtered(request, user)
+    projects = filtered.select_related("activity_type", "lead_organisation", "area").order_by(
+        "title"
     )
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    dimensions = report.aggregate(filtered)
     return render(
         request,
         "projects/list.html",
         {
             "page": page,
-            "total": projects.count(),
+            # The activity-type sentence, in the seed's form: "25 projects: 10 debates …".
+            "total": dimensions[0].total,
+            "summary": dimensions[0].sentence,
+            "filter_form": form,
+            "chosen": form.chosen(),
+            "query": query,
             "can_add": access.lead_organisations_for(user).exists(),
             "can_edit_vocabulary": access.can_edit_vocabulary(user),
         },
@@ -57,11 +77,16 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_report(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require_view(user)
-    dimensions = report.aggregate(access.projects_visible_to(user))
+    form, filtered, query = _filtered(request, user)
+    dimensions = report.aggregate(filtered)
     return render(
         request,
         "projects/report.html",
-        {"dimensions": [(d, report.chart(d)) for d in dimensions]},
+        {
+            "dimensions": [(d, report.chart(d)) for d in dimensions],
+            "chosen": form.chosen(),
+            "query": query,
+        },
     )
 
 
@@ -106,7 +131,8 @@ def project_export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in tabular.FORMATS:
         raise Http404
-    content = tabular.export_projects(access.projects_visible_to(user), fmt)
+    _form, filtered, _query = _filtered(request, user)
+    content = tabular.export_projects(filtered, fmt)
     response = HttpResponse(content, content_type=tabular.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="projects.{fmt}"'
     return response

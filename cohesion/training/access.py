@@ -123,3 +123,16 @@ def get_course_for_manager(user: User, key: str | uuid.UUID) -> Course:
 def get_session_for_user(user: User, key: str | uuid.UUID) -> Session:
     session: Session = _one(sessions_visible_to(user).select_related("course"), key)
     return session
+
+
+def get_attendance_for_manager(user: User, session: Session, pk: int) -> Attendance:
+    """One attendance record at this session of a person whose organisation this user keeps."""
+    attendance = (
+        attendance_visible_to(user)
+        .filter(session=session, pk=pk)
+        .select_related("session__course", "organisation", "department")
+        .first()
+    )
+    if attendance is None:
+        raise Http404
+    return attendance

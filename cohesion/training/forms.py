@@ -91,3 +91,47 @@ class ImportForm(GovUKForm):
     file = forms.FileField(
         label=_("Attendance file"), help_text=_("A CSV file or an Excel workbook (.xlsx)")
     )
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Department) -> str:
+        return f"{obj.name} ({obj.organisation.name})"
+
+
+class AttendanceForm(GovUKForm):
+    """One person at one session. The action checks the rest, as for a row of an import."""
+
+    department = DepartmentChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        help_text=_("The department the person works in, as on the departments page."),
+        error_messages={
+            "required": _("Choose the department the person works in"),
+            "invalid_choice": _("Choose a department from the list"),
+        },
+    )
+    staff_reference = forms.CharField(
+        label=_("Staff reference"),
+        max_length=100,
+        help_text=_("The organisation's staff number, or a pseudonym it keeps."),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Enter the staff reference"),
+            "max_length": _("The staff reference must be 100 characters or fewer"),
+        },
+    )
+    name = forms.CharField(
+        label=_("Name (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave blank if the staff reference is enough."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"max_length": _("The name must be 200 characters or fewer")},
+    )
+
+    def __init__(self, *args: Any, departments: QuerySet[Department], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        field.queryset = departments.select_related("organisation")  # type: ignore[attr-defined]
+        if departments.count() == 1:
+            field.initial = departments.first()

@@ -248,6 +248,7 @@ def import_attendance(*, by: User, filename: str, content: bytes) -> ImportResul
         return result
     where = {c: header.index(c) for c in COLUMNS if c in header}
 
+    scope = actions.AttendanceScope.of(by)
     sessions: dict[tuple[dt.date, str], Session] = {}
     for known in access.sessions_visible_to(by).select_related("course"):
         sessions.setdefault((known.date, known.course.title.strip().lower()), known)
@@ -313,9 +314,19 @@ def import_attendance(*, by: User, filename: str, content: bytes) -> ImportResul
             continue
         if session is None:
             continue
-        reference = values["staff_reference"]
-        if len(reference) > 100:
-            result.errors.append(RowError(number, "staff_reference", "At most 100 characters"))
+        reference, name = values["staff_reference"], values.get("name", "")
+        shared = actions.attendance_problems(
+            scope=scope,
+            session=session,
+            department=department,
+            staff_reference=reference,
+            name=name,
+        )
+        if shared:
+            result.errors.extend(
+                RowError(number, "course" if column == "session" else column, message)
+                for column, message in shared.items()
+            )
             continue
         key = (session.id, organisation.id, reference.lower())
         if key in seen:
@@ -326,7 +337,7 @@ def import_attendance(*, by: User, filename: str, content: bytes) -> ImportResul
             )
             continue
         seen.add(key)
-        planned.append((session, department, reference, values.get("name", "")[:200]))
+        planned.append((session, department, reference, name))
 
     if result.errors:
         return result

@@ -12,6 +12,16 @@ urlpatterns: list[URLPattern] = [
         views.session_attendees,
         name="training-attendees",
     ),
+    path(
+        "training/sessions/<str:key>/attendees/new/",
+        views.attendance_new,
+        name="training-attendance-new",
+    ),
+    path(
+        "training/sessions/<str:key>/attendees/<int:pk>/remove/",
+        views.attendance_remove,
+        name="training-attendance-remove",
+    ),
     path("training/departments/", views.department_list, name="training-departments"),
     path("training/departments/new/", views.department_edit, name="training-department-new"),
     path(

@@ -9,10 +9,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from cohesion.accounts.models import User
 from cohesion.accounts.permissions import Permission, has_permission
@@ -21,6 +23,7 @@ from cohesion.audit.models import AuditAction
 from cohesion.training import access, actions, tabular
 from cohesion.training.coverage import chart, coverage
 from cohesion.training.forms import (
+    AttendanceForm,
     CourseForm,
     CoverageForm,
     DepartmentForm,
@@ -28,7 +31,7 @@ from cohesion.training.forms import (
     SessionForm,
     TargetForm,
 )
-from cohesion.training.models import Topic
+from cohesion.training.models import Department, Topic
 
 DEFAULT_MONTHS = 12
 
@@ -166,6 +169,73 @@ def session_attendees(request: HttpRequest, key: str) -> HttpResponse:
         request,
         "training/attendees.html",
         {"session": session, "attendances": attendances},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def attendance_new(request: HttpRequest, key: str) -> HttpResponse:
+    """Record one person at a session: the form beside the CSV/XLSX import."""
+    user = _user(request)
+    _require_manage(user)
+    session = access.get_session_for_user(user, key)
+    departments = Department.objects.filter(
+        organisation__in=access.organisations_managed(user).values("id")
+    ).order_by("organisation__name", "name")
+    form = AttendanceForm(request.POST or None, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.record_attendance(
+                by=user,
+                session=session,
+                department=data["department"],
+                staff_reference=data["staff_reference"],
+                name=data["name"],
+            )
+        except actions.AttendanceInvalid as invalid:
+            for field, message in invalid.problems.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request,
+                _("%(reference)s recorded at this session.")
+                % {"reference": data["staff_reference"].strip()},
+            )
+            if "another" in request.POST:
+                return redirect("training-attendance-new", session.uuid)
+            return redirect("training-attendees", session.uuid)
+    return render(
+        request,
+        "training/attendance_form.html",
+        {"form": form, "session": session, "has_departments": departments.exists()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def attendance_remove(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    """Ask, then take one person off a session's attendance."""
+    user = _user(request)
+    _require_manage(user)
+    session = access.get_session_for_user(user, key)
+    attendance = access.get_attendance_for_manager(user, session, pk)
+    if request.method == "POST":
+        try:
+            actions.remove_attendance(by=user, attendance=attendance)
+        except PermissionDenied:
+            raise Http404 from None
+        messages.success(
+            request,
+            _("%(reference)s removed from this session.")
+            % {"reference": attendance.staff_reference},
+        )
+        return redirect("training-attendees", session.uuid)
+    return render(
+        request,
+        "training/attendance_remove.html",
+        {"session": session, "attendance": attendance},
     )
 
 

@@ -52,16 +52,17 @@ Snapshot = list[tuple[type[Model], list[Model]]]
 
 
 def _area_models() -> list[type[Model]]:
-    """The areas and profiles apps' models, in definition order (areas before the links
-    between them, datasets before their figures)."""
-    return [
-        *apps.get_app_config("areas").get_models(),
-        *apps.get_app_config("profiles").get_models(),
-    ]
+    """The areas app's models, in definition order (areas before the links between them)."""
+    return list(apps.get_app_config("areas").get_models())
 
 
-def _take_snapshot() -> Snapshot:
-    return [(model, list(model._default_manager.all())) for model in _area_models()]
+def _statistics_models() -> list[type[Model]]:
+    """The area statistics (datasets before their ~90,000 figures)."""
+    return list(apps.get_app_config("profiles").get_models())
+
+
+def _take_snapshot(models: list[type[Model]]) -> Snapshot:
+    return [(model, list(model._default_manager.all())) for model in models]
 
 
 def _restore(snapshot: Snapshot) -> None:
@@ -80,7 +81,8 @@ def _insert_plain_rows(model: type[Model], rows: list[Model]) -> None:
     """Insert rows of a model with only plain columns (numbers, text) by executemany.
 
     The ~90,000 area-statistics figures take seconds through bulk_create (SQL
-    compiled per row), which every transactional test would pay; this is ~10x faster.
+    compiled per row); this is ~10x faster. Even so, only tests that ask for
+    ``area_statistics`` pay for them (see below).
     """
     fields = model._meta.concrete_fields
     quote = connection.ops.quote_name
@@ -101,6 +103,12 @@ def _geography_snapshot() -> Snapshot:
     return []
 
 
+@pytest.fixture(scope="session")
+def _statistics_snapshot() -> Snapshot:
+    """Filled by the first test that asks for the area statistics; empty until then."""
+    return []
+
+
 @pytest.fixture
 def _geography_restored(transactional_db, _geography_snapshot: Snapshot) -> None:
     _restore(_geography_snapshot)
@@ -112,21 +120,48 @@ def geography(_geography_restored, geography, _geography_snapshot: Snapshot):
 
     ``_geography_restored`` runs first (after ``transactional_db``), so the shared
     fixture finds the areas already there and only loads from files the first time.
+    The statistics are left out: most browser tests do not need them, and putting
+    ~90,000 rows back after every flush was most of the PostgreSQL run's time.
     """
     if not _geography_snapshot:
-        _geography_snapshot.extend(_take_snapshot())
+        _geography_snapshot.extend(_take_snapshot(_area_models()))
     return geography
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _leave_geography_loaded(django_db_blocker, _geography_snapshot: Snapshot) -> Iterator[None]:
-    """Put the geography back after the last flush, as the session started with it.
+@pytest.fixture
+def area_statistics(geography, _statistics_snapshot: Snapshot) -> list[str]:
+    """The shared ``area_statistics``, put back from memory after a flush."""
+    from cohesion.profiles.bundled import load_bundled_statistics
+    from cohesion.profiles.models import Dataset
 
-    Tests outside this folder may rely on the areas that ``django_db_setup`` loaded.
+    if _statistics_snapshot:
+        _restore(_statistics_snapshot)
+    else:
+        if not Dataset.objects.exists():
+            load_bundled_statistics()
+        _statistics_snapshot.extend(_take_snapshot(_statistics_models()))
+    return list(Dataset.objects.order_by("topic", "geography").values_list("title", flat=True))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _leave_geography_loaded(
+    django_db_blocker, _geography_snapshot: Snapshot, _statistics_snapshot: Snapshot
+) -> Iterator[None]:
+    """Put the geography and statistics back after the last flush, as the session
+    started with them. Tests outside this folder rely on what ``django_db_setup`` loaded.
     """
     yield
     with django_db_blocker.unblock():
         _restore(_geography_snapshot)
+        if _geography_snapshot and not _statistics_snapshot:
+            from cohesion.profiles.bundled import load_bundled_statistics
+            from cohesion.profiles.models import Dataset
+
+            if not Dataset.objects.exists():
+                load_bundled_statistics()
+                _statistics_snapshot.extend(_take_snapshot(_statistics_models()))
+        else:
+            _restore(_statistics_snapshot)
         # The test database's own teardown closes only the connections it opened, and
         # PostgreSQL will not drop a database while another session is still open.
         connections.close_all()

@@ -65,7 +65,11 @@ def test_demo_load_twice_changes_nothing(geography):
     _load()
     before = (User.objects.count(), Organisation.objects.count())
     _load()
-    assert (User.objects.count(), Organisation.objects.count()) == before == (len(ACCOUNTS), 18)
+    assert (User.objects.count(), Organisation.objects.count()) == before
+    # One account per role of the partnership, plus the grants demo's community group
+    # applicant; the partnership's 18 organisations plus the 13 groups applying for grants.
+    assert before == (len(ACCOUNTS) + 1, 18 + 13)
+    assert Organisation.objects.filter(grant_applications__isnull=False).distinct().count() == 13
 
 
 def test_demo_partner_covers_normanton_and_arboretum_only(geography):
