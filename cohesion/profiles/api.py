@@ -13,7 +13,8 @@ import datetime as dt
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
-from cohesion.profiles.profile import AreaProfile, ProfileFigure, build_profile, profile_area
+from cohesion.profiles.profile import build_profile, profile_area
+from cohesion.profiles.profile_model import AreaProfile, ProfileFigure
 
 router = Router(tags=["areas"])
 

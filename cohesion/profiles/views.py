@@ -19,7 +19,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from cohesion.areas.models import Area
-from cohesion.profiles.profile import AreaProfile, ProfileFigure, build_profile, profile_area
+from cohesion.profiles.profile import build_profile, profile_area
+from cohesion.profiles.profile_model import AreaProfile, ProfileFigure
 
 # Text a spreadsheet would run as a formula (as cohesion.incidents.export).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -78,21 +78,23 @@ def _restore(snapshot: Snapshot) -> None:
 
 
 def _insert_plain_rows(model: type[Model], rows: list[Model]) -> None:
-    """Insert rows of a model with only plain columns (numbers, text) by executemany.
+    """Insert rows of a model with only plain columns (numbers, text), fast.
 
     The ~90,000 area-statistics figures take seconds through bulk_create (SQL
-    compiled per row); this is ~10x faster. Even so, only tests that ask for
-    ``area_statistics`` pay for them (see below).
+    compiled per row). PostgreSQL takes them by COPY (well under a second);
+    SQLite by executemany, about ten times quicker than bulk_create.
     """
     fields = model._meta.concrete_fields
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
     values = [tuple(getattr(row, f.attname) for f in fields) for row in rows]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
         for start in range(0, len(values), 5000):
             cursor.executemany(sql, values[start : start + 5000])
 
@@ -149,19 +151,24 @@ def _leave_geography_loaded(
 ) -> Iterator[None]:
     """Put the geography and statistics back after the last flush, as the session
     started with them. Tests outside this folder rely on what ``django_db_setup`` loaded.
+
+    The statistics are remembered before the module's first flush (a copy in memory
+    takes about a second; loading them from their files again takes ten).
     """
+    from cohesion.profiles.models import Dataset
+
+    with django_db_blocker.unblock():
+        if not _statistics_snapshot and Dataset.objects.exists():
+            _statistics_snapshot.extend(_take_snapshot(_statistics_models()))
     yield
     with django_db_blocker.unblock():
         _restore(_geography_snapshot)
-        if _geography_snapshot and not _statistics_snapshot:
-            from cohesion.profiles.bundled import load_bundled_statistics
-            from cohesion.profiles.models import Dataset
-
-            if not Dataset.objects.exists():
-                load_bundled_statistics()
-                _statistics_snapshot.extend(_take_snapshot(_statistics_models()))
-        else:
+        if _statistics_snapshot:
             _restore(_statistics_snapshot)
+        elif _geography_snapshot and not Dataset.objects.exists():
+            from cohesion.profiles.bundled import load_bundled_statistics
+
+            load_bundled_statistics()
         # The test database's own teardown closes only the connections it opened, and
         # PostgreSQL will not drop a database while another session is still open.
         connections.close_all()

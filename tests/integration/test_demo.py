@@ -22,7 +22,11 @@ def _load() -> str:
     return out.getvalue()
 
 
-def test_demo_load_creates_one_synthetic_account_per_role(geography):
+# Loading the whole demo takes tens of seconds, so each test below loads it once
+# (twice for idempotence) and checks everything that load should have made.
+
+
+def test_demo_load_makes_synthetic_accounts_organisations_and_sign_ins(client, geography):
     output = _load()
     users = User.objects.filter(username__startswith="demo-")
     assert {u.role for u in users} == {r.value for r in Role}
@@ -32,10 +36,7 @@ def test_demo_load_creates_one_synthetic_account_per_role(geography):
     assert f"password for every demo account: {DEMO_PASSWORD}" in output
     assert "Demo data loaded. All people and records are synthetic." in output
     assert AuditEvent.objects.filter(action=AuditAction.DEMO_LOADED).count() == 1
-
-
-def test_demo_organisations_include_the_derby_leadership_group(geography):
-    _load()
+    # The Derby leadership group's members, and every partner type.
     names = set(Organisation.objects.values_list("name", flat=True))
     for member in (
         "Derby City Council",
@@ -59,6 +60,15 @@ def test_demo_organisations_include_the_derby_leadership_group(geography):
         "faith",
         "business",
     }
+    # The partner covers two wards only.
+    pat = User.objects.get(username="demo-partner")
+    assert sorted(pat.areas.values_list("name", flat=True)) == ["Arboretum", "Normanton"]
+    # The printed password works.
+    response = client.post(
+        reverse("login"), {"username": "demo-officer", "password": DEMO_PASSWORD}, follow=True
+    )
+    assert "Welcome, Olu Officer (demo)" in response.text
+    assert "Derby" in response.text
 
 
 def test_demo_load_twice_changes_nothing(geography):
@@ -70,21 +80,6 @@ def test_demo_load_twice_changes_nothing(geography):
     # applicant; the partnership's 18 organisations plus the 13 groups applying for grants.
     assert before == (len(ACCOUNTS) + 1, 18 + 13)
     assert Organisation.objects.filter(grant_applications__isnull=False).distinct().count() == 13
-
-
-def test_demo_partner_covers_normanton_and_arboretum_only(geography):
-    _load()
-    pat = User.objects.get(username="demo-partner")
-    assert sorted(pat.areas.values_list("name", flat=True)) == ["Arboretum", "Normanton"]
-
-
-def test_demo_accounts_can_sign_in_with_the_printed_password(client, geography):
-    _load()
-    response = client.post(
-        reverse("login"), {"username": "demo-officer", "password": DEMO_PASSWORD}, follow=True
-    )
-    assert "Welcome, Olu Officer (demo)" in response.text
-    assert "Derby" in response.text
 
 
 def test_loaders_run_geography_first_then_accounts():

@@ -23,7 +23,8 @@ from cohesion.accounts.models import Role
 from cohesion.areas.models import Area, AreaLevel
 from cohesion.incidents import choices as c
 from cohesion.profiles import views
-from cohesion.profiles.profile import AreaProfile, ProfileFigure, build_profile
+from cohesion.profiles.profile import build_profile
+from cohesion.profiles.profile_model import AreaProfile, ProfileFigure
 from cohesion.tensions import choices as tc
 from tests.conftest import make_user
 from tests.integration.early_warning_data import Made, store
