@@ -32,7 +32,7 @@ demo: install assets
 	$(BIN)/cohesion serve 127.0.0.1:$(PORT)
 
 test: install-dev assets browser
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## --- building blocks ----------------------------------------------------------------------
 

@@ -114,6 +114,7 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "cohesion.wsgi",
+        "--config=python:cohesion.gunicorn_config",  # as deployed; the options below win
         f"--bind=127.0.0.1:{port}",
         f"--workers={WORKERS}",
         f"--threads={THREADS}",

@@ -11,11 +11,3 @@ def send_feedback_email(publication_id: int, response_id: int) -> int:
     from cohesion.consultations.notify import send_feedback
 
     return send_feedback(publication_id, response_id)
-
-
-@task()
-def consultation_housekeeping() -> dict[str, int]:
-    """Apply the consultations' retention rules (contact details, the rate-limit log)."""
-    from cohesion.consultations.retention import apply_consultation_retention
-
-    return apply_consultation_retention()

@@ -13,7 +13,6 @@ from django_tasks import task
 
 from cohesion.audit.log import record
 from cohesion.audit.models import AuditAction
-from cohesion.consultations.retention import apply_consultation_retention
 from cohesion.earlywarning.tasks import enqueue_if_due
 from cohesion.impact.reminders import send_review_reminders
 from cohesion.privacy.retention import apply_retention
@@ -33,7 +32,8 @@ def housekeeping() -> dict[str, int]:
     (`cohesion.strategies.reminders`) go out here too, counted only when some did, and
     so do reminders to owners of impact assessments before their review dates
     (`cohesion.impact.reminders`). Consultation respondents' contact details go
-    after the answers are out (`cohesion.consultations.retention`). On the first day a complete week has no
+    by their rule on the retention schedule, after the answers are out
+    (`cohesion.consultations.retention`). On the first day a complete week has no
     early-warning run, the run is enqueued (`cohesion.earlywarning.tasks`).
     """
     now = timezone.now()
@@ -43,8 +43,6 @@ def housekeeping() -> dict[str, int]:
     counts = {"expired_sessions": sessions, "stale_sign_in_failures": attempts}
     record(action=AuditAction.RETENTION_DELETED, by=None, detail=counts)
     counts.update({key: n for key, n in apply_retention(now).items() if n})
-    # Consultation respondents' contact details, once the answers have gone out.
-    counts.update({key: n for key, n in apply_consultation_retention(now).items() if n})
     reminders = send_due_reminders()
     if reminders.emails:
         counts["strategy_reminders_sent"] = reminders.emails

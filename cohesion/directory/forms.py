@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cohesion.areas.models import Area, AreaLevel
-from cohesion.core.forms import GovUKForm
+from cohesion.core.forms import GovUKForm, QuickSelect
 from cohesion.directory.models import (
     LocationType,
     Organization,
@@ -25,6 +25,8 @@ UK_LON = (-9.0, 3.0)
 
 
 class AreaChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    widget = QuickSelect
+
     def label_from_instance(self, obj: Any) -> str:
         council = obj.council.name if obj.council_id else ""
         return f"{obj.name} ({council})" if council else obj.name
@@ -33,8 +35,10 @@ class AreaChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 def wards() -> QuerySet[Area]:
     return (
         Area.objects.filter(level=AreaLevel.WARD)
-        .defer("geometry")
         .select_related("council")
+        # Only what the list and distance search use: the rest (boundaries above all)
+        # cost more to load than the page's search (benchmarks/directory_search.py).
+        .only("id", "code", "name", "point_lat", "point_lon", "council_id", "council__name")
         .order_by("council__name", "name")
     )
 
@@ -46,6 +50,7 @@ class SearchForm(GovUKForm):
         queryset=TaxonomyTerm.objects.all(),
         required=False,
         empty_label=_("Any category"),
+        widget=QuickSelect,
     )
     ward = AreaChoiceField(
         label=_("In ward"), queryset=wards(), required=False, empty_label=_("Any ward")
@@ -54,6 +59,7 @@ class SearchForm(GovUKForm):
         label=_("Language"),
         choices=[("", _("Any language")), *LANGUAGES],
         required=False,
+        widget=QuickSelect,
     )
     near = AreaChoiceField(
         label=_("Near the centre of ward"),
@@ -83,6 +89,17 @@ class SearchForm(GovUKForm):
         initial=DEFAULT_RADIUS_MILES,
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Both ward lists from one query (each would otherwise run its own).
+        ward_field = self.fields["ward"]
+        assert isinstance(ward_field, AreaChoiceField)
+        listed = [(area.pk, ward_field.label_from_instance(area)) for area in wards()]
+        for name in ("ward", "near"):
+            field = self.fields[name]
+            assert isinstance(field, AreaChoiceField)
+            field.widget.choices = [("", field.empty_label), *listed]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

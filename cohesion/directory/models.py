@@ -86,10 +86,16 @@ class ServiceStatus(models.TextChoices):
     TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
 
 
+def published_service(prefix: str = "") -> Q:
+    """What the public sees, as a condition on a service (reached through `prefix`,
+    e.g. ``"service__"``, so a query can join to it rather than ask ``IN (…)``)."""
+    return Q(**{f"{prefix}is_published": True})
+
+
 class ServiceQuerySet(models.QuerySet["Service"]):
     def published(self) -> ServiceQuerySet:
         """What the public sees."""
-        return self.filter(is_published=True)
+        return self.filter(published_service())
 
     def not_checked(self, today: dt.date | None = None) -> ServiceQuerySet:
         """Not assured for 12 months (or never)."""
@@ -181,7 +187,11 @@ class Location(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["latitude", "longitude"])]
+        # Distance search reads places in a latitude band; with `id` in the index it
+        # never has to visit the table (see cohesion/directory/search.py).
+        indexes = [
+            models.Index(fields=["latitude", "longitude", "id"], name="directory_location_box")
+        ]
 
     def __str__(self) -> str:
         return self.name or str(self.id)
@@ -205,6 +215,8 @@ class ServiceAtLocation(models.Model):
                 fields=["service", "location"], name="%(app_label)s_%(class)s_once_per_location"
             )
         ]
+        # From a place to its services, index-only, for distance search.
+        indexes = [models.Index(fields=["location", "service"], name="directory_sal_by_location")]
 
     def __str__(self) -> str:
         return f"{self.service_id} at {self.location_id}"

@@ -30,6 +30,7 @@ from cohesion.directory.models import (
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
+    published_service,
 )
 
 EARTH_RADIUS_KM = 6371.0088
@@ -48,6 +49,11 @@ class DirectoryQuery:
     longitude: float | None = None
     near_ward: Area | None = None
     radius_miles: float = 5.0
+
+    @property
+    def has_filters(self) -> bool:
+        """Whether anything besides distance narrows the search."""
+        return bool(self.keyword or self.category or self.ward or self.language)
 
     @property
     def origin(self) -> tuple[float, float] | None:
@@ -106,28 +112,45 @@ def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
     return result
 
 
-def nearest(
-    qs: QuerySet[Service], origin: tuple[float, float], radius_km: float
-) -> list[tuple[str | uuid.UUID, float]]:
-    """(service id, km to its nearest location) within the radius, nearest first.
+def _raw_rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """A values_list queryset's rows straight from the cursor.
 
-    Ids are as the database returns them (see `_as_uuid`); callers convert the few
-    they show.
+    Going through the ORM would build a UUID object for every id (thousands for a
+    wide radius), which cost more than the query. Ids stay as the database returns
+    them (see `_as_uuid`).
+    """
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def nearest(
+    origin: tuple[float, float], radius_km: float, among: QuerySet[Service] | None = None
+) -> list[tuple[str | uuid.UUID, float]]:
+    """(service id, km to its nearest place) for published services within the radius,
+    nearest first; only services in `among` when it is given.
+
+    The database returns the places inside a bounding box; numpy computes
+    great-circle distances. Two plans, because SQLite picks the first table by
+    the shape of the query: with no other filter, start from the latitude index
+    and join to published services (asking ``service_id IN (published)`` made it
+    scan every service, 80 ms at 20,000); with other filters, start from the
+    services they leave, which are fewer than the places in a wide box.
     """
     lat, lon = origin
     dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
     dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
     in_box = ServiceAtLocation.objects.filter(
-        service_id__in=qs.values("id"),
         location__latitude__range=(lat - dlat, lat + dlat),
         location__longitude__range=(lon - dlon, lon + dlon),
-    ).values_list("service_id", "location__latitude", "location__longitude")
-    # Raw rows: going through the ORM would build a UUID object for every location
-    # in the box (thousands), which cost more than the query.
-    sql, params = in_box.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    )
+    if among is None:
+        in_box = in_box.filter(published_service("service__"))
+    else:
+        in_box = in_box.filter(service_id__in=among.values("id"))
+    rows = _raw_rows(in_box.values_list("service_id", "location__latitude", "location__longitude"))
     if not rows:
         return []
     places = pd.DataFrame.from_records(rows, columns=["service", "lat", "lon"])
@@ -159,7 +182,10 @@ def _page_queryset() -> QuerySet[Service]:
         ),
         Prefetch(
             "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location", "location__ward"),
+            # The ward's name is shown; its boundary is not, and would be decoded per row.
+            queryset=ServiceAtLocation.objects.select_related("location", "location__ward").defer(
+                "location__ward__geometry"
+            ),
         ),
     )
 
@@ -176,7 +202,8 @@ def search(query: DirectoryQuery, page_number: Any = 1, per_page: int = PAGE_SIZ
     qs = filtered(query)
     origin = query.origin
     if origin is not None:
-        ranked = nearest(qs, origin, query.radius_miles * KM_PER_MILE)
+        among = qs if query.has_filters else None
+        ranked = nearest(origin, query.radius_miles * KM_PER_MILE, among)
         page = Paginator(ranked, per_page).get_page(page_number)
         shown = [(_as_uuid(sid), km) for sid, km in page.object_list]
         found = _page_queryset().in_bulk([sid for sid, _ in shown])

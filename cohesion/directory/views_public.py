@@ -73,7 +73,8 @@ def opening_times(service: Service) -> list[dict[str, Any]]:
 
 def service_locations(service: Service) -> list[dict[str, Any]]:
     rows = []
-    for sal in service.service_at_locations.select_related("location", "location__ward"):
+    sals = service.service_at_locations.select_related("location", "location__ward")
+    for sal in sals.defer("location__ward__geometry"):
         loc = sal.location
         rows.append(
             {

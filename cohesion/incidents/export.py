@@ -251,6 +251,8 @@ def for_export(incidents: IncidentQuerySet) -> IncidentQuerySet:
     codes_only = Term.objects.only("id", "code")
     return (
         incidents.select_related("ward", "council", "lsoa")
+        # Exports carry area codes and names; boundaries would be decoded per row.
+        .defer("ward__geometry", "council__geometry", "lsoa__geometry")
         .prefetch_related(
             Prefetch("strands", queryset=codes_only),
             Prefetch("incident_types", queryset=codes_only),

@@ -104,7 +104,11 @@ def incident_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         if not can_export or (form.is_bound and not form.is_valid()):
             raise Http404
         return export_response(user, incidents, filters, layout)
-    listed = incidents.select_related("ward", "council").prefetch_related("strands")
+    listed = (
+        incidents.select_related("ward", "council")
+        .defer("ward__geometry", "council__geometry")  # boundaries: not shown, slow to decode
+        .prefetch_related("strands")
+    )
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -217,7 +217,11 @@ def item_detail(request: HttpRequest, slug: str) -> ItemOut:
 
 @router.get("/events", response=list[EventOut], auth=None, summary="Published events")
 def event_list(request: HttpRequest) -> list[EventOut]:
-    events = Event.objects.filter(is_published=True).select_related("organiser", "ward")
+    events = (
+        Event.objects.filter(is_published=True)
+        .select_related("organiser", "ward")
+        .defer("ward__geometry")
+    )
     return [
         EventOut(
             uuid=str(e.uuid),

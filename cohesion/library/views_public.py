@@ -96,7 +96,11 @@ def image_response(found: ItemImage) -> HttpResponse:
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    events = Event.objects.filter(is_published=True).select_related("organiser", "ward")
+    events = (
+        Event.objects.filter(is_published=True)
+        .select_related("organiser", "ward")
+        .defer("ward__geometry")
+    )
     upcoming = list(events.filter(starts_at__gte=now).order_by("starts_at"))
     past = list(events.filter(starts_at__lt=now).order_by("-starts_at")[:50])
     return render(request, "library/event_list.html", {"upcoming": upcoming, "past": past})

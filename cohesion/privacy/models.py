@@ -17,6 +17,14 @@ class RecordKind(models.TextChoices):
     INTELLIGENCE_ITEM = "intelligence_item", _("Tension intelligence items")
     TENSION_ASSESSMENT = "tension_assessment", _("Tension assessments")
     MEDIATION_CASE = "mediation_case", _("Mediation cases")
+    CONSULTATION_CONTACT_DETAILS = (
+        "consultation_contact_details",
+        _("Consultation respondents' contact details"),
+    )
+    CONSULTATION_SUBMISSION_LOG = (
+        "consultation_submission_log",
+        _("Consultation response submission log"),
+    )
 
 
 class RetentionAction(models.TextChoices):
@@ -32,6 +40,8 @@ ALLOWED_ACTIONS: dict[str, tuple[str, ...]] = {
     RecordKind.INTELLIGENCE_ITEM: (RetentionAction.DELETE,),
     RecordKind.TENSION_ASSESSMENT: (RetentionAction.DELETE,),
     RecordKind.MEDIATION_CASE: (RetentionAction.ANONYMISE, RetentionAction.DELETE),
+    RecordKind.CONSULTATION_CONTACT_DETAILS: (RetentionAction.DELETE,),
+    RecordKind.CONSULTATION_SUBMISSION_LOG: (RetentionAction.DELETE,),
 }
 
 
@@ -39,7 +49,11 @@ class RetentionRule(models.Model):
     record_kind = models.CharField(max_length=30, choices=RecordKind.choices)
     action = models.CharField(max_length=10, choices=RetentionAction.choices)
     after_days = models.PositiveIntegerField(
-        help_text="Counted from when the record was made (or, for contact details, received)."
+        help_text=(
+            "Counted from when the record was made (or, for contact details, received; for "
+            "consultation contact details, from the later of the closing date and the last "
+            "publication of answers)."
+        )
     )
     enabled = models.BooleanField(default=True)
     note = models.CharField(max_length=300, blank=True)
@@ -66,4 +80,16 @@ DEFAULT_RULES: list[tuple[str, str, int, str]] = [
     (RecordKind.INTELLIGENCE_ITEM, RetentionAction.DELETE, 3 * 365 + 1, "3 years"),
     (RecordKind.TENSION_ASSESSMENT, RetentionAction.DELETE, 6 * 365 + 1, "6 years"),
     (RecordKind.MEDIATION_CASE, RetentionAction.ANONYMISE, 6 * 365 + 1, "6 years"),
+    (
+        RecordKind.CONSULTATION_CONTACT_DETAILS,
+        RetentionAction.DELETE,
+        180,
+        "180 days after the consultation closed and its answers were last published",
+    ),
+    (
+        RecordKind.CONSULTATION_SUBMISSION_LOG,
+        RetentionAction.DELETE,
+        30,
+        "Rate-limit trail, 30 days",
+    ),
 ]

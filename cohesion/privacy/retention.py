@@ -187,6 +187,18 @@ def _mediation_case_delete(cutoff: dt.datetime) -> int:
     return _deleted(_mediation_expired(cutoff), MediationCase)
 
 
+def _consultation_contacts_delete(cutoff: dt.datetime) -> int:
+    from cohesion.consultations.retention import delete_contact_details
+
+    return delete_contact_details(cutoff)
+
+
+def _consultation_log_delete(cutoff: dt.datetime) -> int:
+    from cohesion.consultations.retention import delete_submission_log
+
+    return delete_submission_log(cutoff)
+
+
 HANDLERS: dict[tuple[str, str], Handler] = {
     (RecordKind.INCIDENT_CONTACT_DETAILS, RetentionAction.DELETE): _incident_contact_details_delete,
     (RecordKind.INCIDENT, RetentionAction.ANONYMISE): _incident_anonymise,
@@ -196,6 +208,11 @@ HANDLERS: dict[tuple[str, str], Handler] = {
     (RecordKind.TENSION_ASSESSMENT, RetentionAction.DELETE): _tension_assessment_delete,
     (RecordKind.MEDIATION_CASE, RetentionAction.ANONYMISE): _mediation_case_anonymise,
     (RecordKind.MEDIATION_CASE, RetentionAction.DELETE): _mediation_case_delete,
+    (
+        RecordKind.CONSULTATION_CONTACT_DETAILS,
+        RetentionAction.DELETE,
+    ): _consultation_contacts_delete,
+    (RecordKind.CONSULTATION_SUBMISSION_LOG, RetentionAction.DELETE): _consultation_log_delete,
 }
 
 
@@ -223,6 +240,14 @@ def _preview_querysets(kind: str, action: str, cutoff: dt.datetime) -> QuerySet[
         qs = _mediation_expired(cutoff)
         if action == RetentionAction.ANONYMISE:
             qs = qs.filter(anonymised_at__isnull=True)
+    elif kind == RecordKind.CONSULTATION_CONTACT_DETAILS:
+        from cohesion.consultations.retention import expired_contact_details
+
+        qs = expired_contact_details(cutoff)
+    elif kind == RecordKind.CONSULTATION_SUBMISSION_LOG:
+        from cohesion.consultations.retention import expired_submission_log
+
+        qs = expired_submission_log(cutoff)
     return qs
 
 

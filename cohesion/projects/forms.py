@@ -162,7 +162,12 @@ class ProjectFilterForm(GovUKForm):
         for name, (kind, _field) in self.CATEGORY_FIELDS.items():
             self.fields[name].choices = any_ + by_kind[kind] + not_stated  # type: ignore[attr-defined]
         ids = projects.values("id")
-        areas = Area.objects.filter(projects__in=ids).select_related("council").distinct()
+        areas = (
+            Area.objects.filter(projects__in=ids)
+            .select_related("council")
+            .defer("geometry", "council__geometry")
+            .distinct()
+        )
         choices: dict[str, str] = {}
         for area in areas:
             if area.council is not None:

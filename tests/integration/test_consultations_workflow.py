@@ -24,7 +24,8 @@ from cohesion.consultations.models import (
     SubmissionLog,
 )
 from cohesion.consultations.notify import send_feedback
-from cohesion.consultations.retention import apply_consultation_retention
+from cohesion.privacy.models import RecordKind, RetentionAction, RetentionRule
+from cohesion.privacy.retention import apply_retention, preview
 from tests.integration.consultation_records import answer, make_consultation, questions
 
 pytestmark = pytest.mark.django_db
@@ -236,6 +237,22 @@ def test_the_database_refuses_a_second_notification_for_the_same_address(consult
         )
 
 
+def _rule(kind: str, after_days: int, enabled: bool = True) -> RetentionRule:
+    rule, _ = RetentionRule.objects.update_or_create(
+        record_kind=kind,
+        action=RetentionAction.DELETE,
+        defaults={"after_days": after_days, "enabled": enabled},
+    )
+    return rule
+
+
+def apply_consultation_retention(now: dt.datetime) -> dict[str, int]:
+    """The retention schedule with the consultations' default rules (180 and 30 days)."""
+    _rule(RecordKind.CONSULTATION_CONTACT_DETAILS, 180)
+    _rule(RecordKind.CONSULTATION_SUBMISSION_LOG, 30)
+    return apply_retention(now)
+
+
 def test_retention_deletes_contact_details_after_the_last_publication(consultation, olu):
     response = _respond(consultation, email="amira@example.org")
     actions.close_consultation(by=olu, consultation=consultation)
@@ -260,6 +277,23 @@ def test_retention_deletes_contact_details_after_the_last_publication(consultati
     row = AuditEvent.objects.filter(action=AuditAction.RETENTION_DELETED).latest("id")
     assert row.detail["record_kind"] == "consultation_contact_details"
     assert row.detail["count"] == 1
+
+
+def test_the_data_protection_officer_sets_the_contact_details_period(consultation, olu):
+    _respond(consultation, email="amira@example.org")
+    actions.close_consultation(by=olu, consultation=consultation)
+    _answered(consultation, olu)
+    actions.publish_answers(by=olu, consultation=consultation, notify=False)
+    later = timezone.now() + dt.timedelta(days=65)  # the closing date is 30 days ahead
+    # Switched off on the schedule: nothing goes, however late.
+    _rule(RecordKind.CONSULTATION_CONTACT_DETAILS, 30, enabled=False)
+    assert "consultation_contact_details_deleted" not in apply_retention(later)
+    assert ResponseContact.objects.exists()
+    # Shortened to 30 days: gone 35 days after the closing date.
+    rule = _rule(RecordKind.CONSULTATION_CONTACT_DETAILS, 30)
+    assert preview(rule, later) == 1
+    assert apply_retention(later)["consultation_contact_details_deleted"] == 1
+    assert not ResponseContact.objects.exists()
 
 
 def test_retention_never_deletes_contacts_of_an_open_consultation(consultation):
@@ -313,6 +347,7 @@ def test_daily_housekeeping_applies_consultation_retention(consultation, olu):
     actions.close_consultation(by=olu, consultation=consultation)
     _answered(consultation, olu)
     actions.publish_answers(by=olu, consultation=consultation, notify=False)
+    _rule(RecordKind.CONSULTATION_CONTACT_DETAILS, 180)
     later = timezone.now() + dt.timedelta(days=215)
     with mock.patch("cohesion.core.tasks.timezone.now", return_value=later):
         counts = housekeeping.call()

@@ -121,3 +121,55 @@ def test_demo_loader(geography):
     assert Service.objects.not_checked().exists()
     assert Service.objects.filter(revisions__status="pending").exists()
     assert load_directory(DemoContext()) == ["already loaded"]
+
+
+def test_distance_with_other_filters_matches_distance_alone(directory, terms):
+    # Distance alone and distance with a filter take different plans (see `nearest`);
+    # both must give each service's distance to its nearest place, nearest first.
+    wards = directory["wards"]
+    alone = search(DirectoryQuery(near_ward=wards["normanton"], radius_miles=10)).services
+    with_category = search(
+        DirectoryQuery(near_ward=wards["normanton"], radius_miles=10, category=terms["advice"])
+    ).services
+    advice = {"Police advice surgery", "Council ESOL class", "Council advice line"}
+    assert [(s.name, s.distance_km) for s in with_category] == [
+        (s.name, s.distance_km) for s in alone if s.name in advice
+    ]
+    assert [s.name for s in with_category] == ["Police advice surgery", "Council ESOL class"]
+
+
+def test_unpublished_services_are_never_found_by_distance(directory, terms):
+    Service.objects.filter(name="Police advice surgery").update(is_published=False)
+    wards = directory["wards"]
+    for extra in ({}, {"category": terms["advice"]}):
+        found = names(DirectoryQuery(near_ward=wards["normanton"], radius_miles=10, **extra))
+        assert found and "Police advice surgery" not in found
+
+
+def test_ward_lists_render_as_django_would(directory):
+    # The ward selects are built in Python for speed; the markup must stay Django's.
+    from django import forms
+
+    from cohesion.core.forms import GovUKForm, QuickSelect
+
+    choices = [("", "Any"), ("a&b", "A <&> B"), ("Derby", [("1", "Arboretum"), ("2", "Abbey")])]
+
+    class Both(GovUKForm):
+        django = forms.ChoiceField(choices=choices, required=False)
+        quick = forms.ChoiceField(choices=choices, required=False, widget=QuickSelect)
+
+    form = Both({"django": "2", "quick": "2"})
+
+    def markup(name: str) -> str:
+        html = form[name].as_widget().replace(name, "FIELD")
+        return "".join(line.strip() for line in html.splitlines())
+
+    assert markup("quick") == markup("django")
+    assert 'value="2" selected' in markup("quick") and "A &lt;&amp;&gt; B" in markup("quick")
+    normanton = directory["wards"]["normanton"]
+    page = Client().get(reverse("directory-search")).content.decode()
+    assert f'<option value="{normanton.pk}">{normanton.name} (' in page
+    # The two ward lists share one query but keep their own choice.
+    page = Client().get(reverse("directory-search"), {"near": normanton.pk}).content.decode()
+    assert page.count(f'<option value="{normanton.pk}" selected>') == 1
+    assert '<option value="" selected>Any ward</option>' in page

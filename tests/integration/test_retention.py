@@ -335,4 +335,6 @@ def test_the_default_rules_are_installed():
     assert set(RetentionRule.objects.values_list("record_kind", "action", "after_days")) >= {
         ("incident_contact_details", "delete", 365),
         ("incident", "anonymise", 6 * 365 + 1),
+        ("consultation_contact_details", "delete", 180),
+        ("consultation_submission_log", "delete", 30),
     }
