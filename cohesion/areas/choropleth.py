@@ -14,8 +14,10 @@ Context measures (who lives here) use a blue-green ramp that carries no sense
 of "bad"; measures where one direction is worse (deprivation, churn) use a
 yellow-to-brown ramp with the darkest shade at the worse end. The lightest
 step of each nine-step scheme is skipped, so every class stands apart from the
-white background, and every area has a dark outline. Areas with no value are
-hatched, never shaded as if they were low.
+white background. Every area has an outline that stands out against its own
+shade: grey on the lighter ones, white on the darkest, so borders between two
+deprived wards do not disappear. Areas with no value are hatched, never shaded
+as if they were low.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ YL_OR_BR: Final = (
     "#ec7014", "#cc4c02", "#993404", "#662506",
 )  # fmt: skip
 OUTLINE: Final = "#505a5f"  # GOV.UK secondary text colour: 7:1 against white
+# On the darkest shades a grey outline all but disappears (1.4:1 on #cc4c02), so the
+# borders between two dark areas vanished; those areas are outlined in white instead.
+OUTLINE_ON_DARK: Final = "#ffffff"
 HATCH: Final = "#6f777b"
 TEXT: Final = "#0b0c0c"
 
@@ -101,6 +106,37 @@ class MapArea:
     @property
     def hover(self) -> str:
         return f"{self.name}: {self.value_text}"
+
+    @property
+    def outline(self) -> str:
+        return outline_for(self.fill)
+
+    @property
+    def dark(self) -> bool:
+        return self.outline == OUTLINE_ON_DARK
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio between two #rrggbb colours (1 to 21)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def outline_for(fill: str) -> str:
+    """The outline that stands out more against `fill`: grey, or white on dark shades.
+
+    Hatched areas (no data) stand on white, so they keep the grey outline.
+    """
+    if not fill or contrast(fill, OUTLINE) >= contrast(fill, OUTLINE_ON_DARK):
+        return OUTLINE
+    return OUTLINE_ON_DARK
 
 
 @dataclass(frozen=True)
@@ -198,7 +234,7 @@ class Choropleth:
         out.append(f'<g transform="translate({margin + 4:.0f} {map_top + 4:.0f})">')
         for area in self.drawn:
             out.append(
-                f'<path d="{area.path}" fill="{self._fill(area.fill)}" stroke="{OUTLINE}" '
+                f'<path d="{area.path}" fill="{self._fill(area.fill)}" stroke="{area.outline}" '
                 f'stroke-width="0.6" stroke-linejoin="round"><title>{escape(area.hover)}'
                 "</title></path>"
             )
@@ -359,6 +395,7 @@ def build_choropleth(
                         "value": map_area.value_text,
                         "class": map_area.class_label,
                         "fill": map_area.fill,
+                        "outline": map_area.outline,
                         "url": map_area.url or "",
                     },
                     "geometry": leaflet_geometry[area.code],

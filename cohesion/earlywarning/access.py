@@ -97,3 +97,9 @@ def linkable_assessments(user: User, alert: Alert) -> QuerySet[TensionAssessment
     """Tension assessments the person can see for the alert's council or any of its areas."""
     in_council = Q(area_id=alert.council_id) | Q(area__council_id=alert.council_id)
     return assessments_visible_to(user).filter(in_council).order_by("-period_end", "-pk")
+
+
+def require_view(user: User) -> None:
+    """Without the right, early warning does not exist for this person: 404."""
+    if not has_permission(user, Permission.EARLY_WARNING_VIEW):
+        raise Http404

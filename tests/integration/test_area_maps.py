@@ -11,6 +11,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -18,7 +19,15 @@ import pytest
 from django.urls import reverse
 
 from cohesion.areas import map_views
-from cohesion.areas.choropleth import build_choropleth
+from cohesion.areas.choropleth import (
+    OUTLINE,
+    OUTLINE_ON_DARK,
+    YL_GN_BU,
+    YL_OR_BR,
+    build_choropleth,
+    contrast,
+    outline_for,
+)
 from cohesion.areas.models import Area, AreaLevel
 from cohesion.profiles.measures import Measure
 
@@ -182,6 +191,22 @@ def test_deprivation_rank_is_shaded_darkest_at_the_most_deprived_end(client, der
     fill = next(p["fill"] for p in page.paths if p["data-code"] == first)
     assert fill == "#662506"
     assert page.rows[first][2] == "1,000"
+
+
+def test_borders_stay_visible_between_dark_areas(client, derby, stub_measures):
+    # Grey on the darkest brown was 1.0:1, so borders between deprived wards vanished.
+    for scheme in (YL_GN_BU, YL_OR_BR):
+        shades = scheme[1:]  # the lightest step is never used
+        assert [outline_for(f) for f in shades[-4:]] == [OUTLINE_ON_DARK] * 4
+        assert [outline_for(f) for f in shades[:4]] == [OUTLINE] * 4
+        assert min(contrast(f, outline_for(f)) for f in shades) > 2.9
+    assert outline_for("") == OUTLINE  # hatched "no data" stands on white
+    response = client.get(reverse("area-map", args=[derby.code]), {"measure": "imd_avg_rank"})
+    page = _parse(response.content.decode())
+    darkest = next(p for p in page.paths if p["fill"] == "#662506")
+    assert darkest["class"] == "cohesion-choropleth__area--dark"
+    geojson = re.search(r'data-geojson="([^"]*)"', response.content.decode())
+    assert geojson and re.search(r'"outline":\s*"#ffffff"', unescape(geojson.group(1)))
 
 
 def test_lsoa_map_has_a_row_per_lsoa(client, derby, stub_measures):

@@ -76,7 +76,8 @@
       style: function (feature) {
         var fill = feature.properties.fill
         return {
-          color: '#505a5f',
+          // White on the darkest shades, where grey borders would vanish (areas/choropleth.py).
+          color: feature.properties.outline || '#505a5f',
           weight: 1,
           fillColor: fill || '#ffffff',
           fillOpacity: tiles ? 0.75 : 1
