@@ -112,6 +112,16 @@ def test_pagination(directory):
     result = search(DirectoryQuery(), per_page=2)
     assert result.total == 5 and result.page.paginator.num_pages == 3
     assert len(search(DirectoryQuery(), page_number=3, per_page=2).services) == 1
+    # The page and the total come from one query; odd page numbers behave as Django's.
+    everything = [s.name for s in search(DirectoryQuery(), per_page=5).services]
+    second = search(DirectoryQuery(), page_number=2, per_page=2)
+    assert second.total == 5 and [s.name for s in second.services] == everything[2:4]
+    past_the_end = search(DirectoryQuery(), page_number=9, per_page=2)
+    assert past_the_end.page.number == 3 and past_the_end.total == 5
+    assert [s.name for s in past_the_end.services] == everything[4:]
+    assert search(DirectoryQuery(), page_number="abc", per_page=2).page.number == 1
+    nothing = search(DirectoryQuery(keyword="nothing matches this"))
+    assert nothing.total == 0 and nothing.page.number == 1 and not nothing.services
 
 
 def test_demo_loader(geography):
