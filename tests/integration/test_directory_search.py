@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -183,3 +184,17 @@ def test_ward_lists_render_as_django_would(directory):
     page = Client().get(reverse("directory-search"), {"near": normanton.pk}).content.decode()
     assert page.count(f'<option value="{normanton.pk}" selected>') == 1
     assert '<option value="" selected>Any ward</option>' in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="Full-text index: PostgreSQL only")
+def test_keyword_search_can_use_the_full_text_index(directory):
+    # Migration 0003 indexes an expression written out by hand; if it stopped matching
+    # what Django compiles, searches would silently go back to scanning every service.
+    from cohesion.directory.search import filtered
+
+    sql, params = filtered(DirectoryQuery(keyword="esol")).values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: force the choice
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "directory_service_search" in plan
